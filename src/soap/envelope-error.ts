@@ -1,0 +1,22 @@
+/**
+ * Why a SOAP reply could not be opened. Everything here means the upstream broke the contract.
+ * - `not-an-envelope`: the document element is not a SOAP Envelope
+ * - `version-mismatch`: an Envelope of the other SOAP version
+ * - `no-body`: the Envelope has no Body
+ * - `malformed-fault`: a Fault without its required code
+ */
+export type SoapEnvelopeErrorKind = 'not-an-envelope' | 'version-mismatch' | 'no-body' | 'malformed-fault';
+
+export class SoapEnvelopeError extends Error {
+  override readonly name = 'SoapEnvelopeError';
+  readonly kind: SoapEnvelopeErrorKind;
+
+  constructor(kind: SoapEnvelopeErrorKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.kind = kind;
+  }
+}
+
+export function isSoapEnvelopeError(error: unknown): error is SoapEnvelopeError {
+  return error instanceof SoapEnvelopeError;
+}

@@ -1,0 +1,15 @@
+// The public face of the SOAP/XML layer: other folders import only from here.
+export {
+  parseXml, childrenNamed, attributeNS, resolveQName, defaultXmlLimits, XmlError, isXmlError,
+} from './xml-tree.js';
+export type { XmlElement, XmlLimits, XmlErrorKind } from './xml-tree.js';
+export {
+  buildEnvelope, openEnvelope, soapRequestHeaders, envelopeNamespace, SoapEnvelopeError, isSoapEnvelopeError,
+} from './envelope.js';
+export type { SoapVersion, SoapReply, XmlNode, SoapEnvelopeErrorKind } from './envelope.js';
+export { SoapRequestError, isSoapRequestError } from './request-error.js';
+export type { SoapRequestErrorKind } from './request-error.js';
+export { parseFault } from './fault.js';
+export type { SoapFault } from './fault.js';
+export { loadWsdl, WsdlError } from './wsdl.js';
+export type { ElementShape, WsdlContract, WsdlOperation } from './wsdl.js';
