@@ -1,0 +1,18 @@
+export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './diagnostics.js';
+export type { GatewayConfig, Limits, UpstreamConfig } from './gateway-config.js';
+export { loadConfig, type LoadedConfig, type LoadOptions } from './load.js';
+export { IssueCollector, joinPath } from './diagnostics.js';
+export {
+  fieldKeywords,
+  mappingFileSchema,
+  type ExampleSpec,
+  type FaultRule,
+  type FaultsSpec,
+  type FieldSpec,
+  type FieldSpecObject,
+  type MappingFile,
+  type RouteSpec,
+  type ScalarValue,
+  type TypeDeclaration,
+  type TypeSpec,
+} from './mapping-file.js';

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+
+/**
+ * The shape of one mapping file (`mappings/*.yaml`). This checks structure only; the mapping
+ * compiler checks meaning (types exist, paths fit the WSDL, transforms are known) and reports
+ * every problem as `file:path: message`.
+ */
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and _');
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type ScalarValue = z.output<typeof scalar>;
+
+// ---------------------------------------------------------------- domain types
+export const typeSpecSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      type: z.string().min(1).optional(),
+      enum: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional(),
+      pattern: z.string().optional(),
+      minLength: z.number().int().nonnegative().optional(),
+      maxLength: z.number().int().nonnegative().optional(),
+      minimum: z.number().optional(),
+      maximum: z.number().optional(),
+      minItems: z.number().int().nonnegative().optional(),
+      maxItems: z.number().int().nonnegative().optional(),
+      optional: z.boolean().optional(),
+      nullable: z.boolean().optional(),
+      default: z.unknown().optional(),
+      description: z.string().optional(),
+      example: z.unknown().optional(),
+    })
+    .strict()
+    .refine((spec) => (spec.type === undefined) !== (spec.enum === undefined), 'give exactly one of `type` or `enum`'),
+]);
+export type TypeSpec = z.output<typeof typeSpecSchema>;
+
+export const typeDeclarationSchema = z.union([
+  z
+    .object({
+      description: z.string().optional(),
+      fields: z.record(identifier, typeSpecSchema),
+      /** What an input object does with fields it does not declare. Replies are always stripped. */
+      unknownFields: z.enum(['reject', 'strip']).default('reject'),
+    })
+    .strict(),
+  typeSpecSchema,
+]);
+export type TypeDeclaration = z.output<typeof typeDeclarationSchema>;
+
+// ---------------------------------------------------------------- field mappings
+/** Keys that steer a field; every other key of a field object names a transform. */
+export const fieldKeywords = ['from', 'each', 'use', 'fields', 'default', 'const', 'concat', 'separator', 'nil'] as const;
+
+export interface FieldSpecObject {
+  from?: string;
+  each?: string;
+  use?: string;
+  fields?: Record<string, FieldSpec>;
+  default?: ScalarValue;
+  const?: ScalarValue;
+  concat?: string[];
+  separator?: string;
+  nil?: boolean;
+  [transform: string]: unknown;
+}
+/** A string is shorthand for `{ from: <string> }`; other scalars (request side only) are constants. */
+export type FieldSpec = string | number | boolean | null | FieldSpecObject;
+
+export const fieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
+  z.union([
+    scalar,
+    z
+      .object({
+        from: z.string().min(1).optional(),
+        each: z.string().min(1).optional(),
+        use: identifier.optional(),
+        fields: z.record(z.string().min(1), fieldSpecSchema).optional(),
+        default: scalar.optional(),
+        const: scalar.optional(),
+        concat: z.array(z.string().min(1)).min(2).optional(),
+        separator: z.string().optional(),
+        nil: z.boolean().optional(),
+      })
+      .catchall(z.unknown()),
+  ]),
+);
+
+// ---------------------------------------------------------------- faults
+export const faultRuleSchema = z
+  .object({
+    when: z
+      .object({
+        code: z.string().min(1).optional(),
+        subcode: z.string().min(1).optional(),
+        detail: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+      })
+      .strict(),
+    status: z.number().int().min(400).max(599),
+    type: z.string().min(1),
+    title: z.string().min(1),
+    detail: z.string().optional(),
+    retryAfter: z.number().int().positive().optional(),
+  })
+  .strict();
+export type FaultRule = z.output<typeof faultRuleSchema>;
+
+export const faultsSchema = z
+  .object({
+    /** Path inside the fault's detail element to the legacy error code, e.g. `CrmFault.ErrorCd`. */
+    detailCode: z.string().min(1).optional(),
+    rules: z.array(faultRuleSchema).default([]),
+  })
+  .strict();
+export type FaultsSpec = z.output<typeof faultsSchema>;
+
+// ---------------------------------------------------------------- routes
+const inputSchema = z
+  .object({
+    params: z.record(identifier, typeSpecSchema).optional(),
+    query: z.record(z.string().min(1), typeSpecSchema).optional(),
+    body: typeSpecSchema.optional(),
+  })
+  .strict();
+
+const legacyTargetSchema = z
+  .object({
+    upstream: z.string().min(1),
+    operation: z.string().min(1),
+    request: z.record(z.string().min(1), fieldSpecSchema).default({}),
+    response: fieldSpecSchema,
+    faults: faultsSchema.optional(),
+  })
+  .strict();
+export type LegacyTargetSpec = z.output<typeof legacyTargetSchema>;
+
+const exampleInputSchema = z
+  .object({
+    params: z.record(z.string(), z.string()).optional(),
+    query: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+    body: z.unknown().optional(),
+  })
+  .strict();
+
+export const exampleSchema = z
+  .object({
+    name: z.string().optional(),
+    input: exampleInputSchema.default({}),
+    legacyReply: z.string().optional(),
+    legacyReplyFile: z.string().optional(),
+    expect: z.unknown().optional(),
+    expectRequest: z.unknown().optional(),
+    expectProblem: z.object({ status: z.number().int().optional(), type: z.string().optional() }).strict().optional(),
+  })
+  .strict()
+  .refine((example) => (example.legacyReply === undefined) !== (example.legacyReplyFile === undefined), {
+    message: 'give exactly one of `legacyReply` (inline XML) or `legacyReplyFile` (a path)',
+  })
+  .refine((example) => example.expect === undefined || example.expectProblem === undefined, {
+    message: '`expect` (a domain answer) and `expectProblem` (an error) exclude each other',
+  });
+export type ExampleSpec = z.output<typeof exampleSchema>;
+
+export const routeSchema = z
+  .object({
+    http: z
+      .string()
+      .regex(
+        /^(GET|POST|PUT|PATCH|DELETE) \/[A-Za-z0-9_{}\-./]*$/,
+        'write METHOD /path, e.g. GET /customers/{id}',
+      ),
+    summary: z.string().optional(),
+    description: z.string().optional(),
+    status: z.number().int().min(200).max(299).default(200),
+    input: inputSchema.default({}),
+    output: typeSpecSchema,
+    legacy: legacyTargetSchema,
+    examples: z.array(exampleSchema).default([]),
+  })
+  .strict();
+export type RouteSpec = z.output<typeof routeSchema>;
+
+// ---------------------------------------------------------------- the file
+export const mappingFileSchema = z
+  .object({
+    feature: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case feature name like customers'),
+    description: z.string().optional(),
+    /** Prefixes usable in paths (`crm:Customer`) where local names alone are ambiguous. */
+    namespaces: z.record(identifier, z.string().min(1)).default({}),
+    codes: z.record(identifier, z.record(z.string(), scalar)).default({}),
+    types: z.record(identifier, typeDeclarationSchema).default({}),
+    objects: z.record(identifier, z.record(z.string().min(1), fieldSpecSchema)).default({}),
+    faults: faultsSchema.optional(),
+    routes: z.record(identifier, routeSchema),
+  })
+  .strict();
+export type MappingFile = z.output<typeof mappingFileSchema>;

@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { XmlNode } from '../soap/index.js';
+import type { XmlElement } from '../soap/index.js';
+import type { WsdlOperation } from '../soap/index.js';
+import type { FaultMapper } from './fault-mapper.js';
+import type { RouteInput } from './sources.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The legacy side of a route, compiled: plain functions, no YAML left. */
+export interface CompiledLegacyTarget {
+  readonly upstream: string;
+  readonly operation: WsdlOperation;
+  buildRequest(input: RouteInput): XmlNode;
+  /** Throws ReplyMappingError when the reply does not fit the mapping. */
+  readReply(body: XmlElement): unknown;
+  readonly mapFault: FaultMapper;
+}
+
+export interface CompiledExample {
+  readonly name: string;
+  /** `file:path` of the example, for reports. */
+  readonly where: string;
+  readonly input: { params?: Record<string, string>; query?: Record<string, string | string[]>; body?: unknown };
+  /** A whole SOAP envelope, as the upstream would send it. */
+  readonly reply: string;
+  readonly replyStatus: number;
+  readonly expect?: unknown;
+  readonly expectRequest?: unknown;
+  readonly expectProblem?: { status?: number; type?: string };
+}
+
+export interface CompiledRoute {
+  /** `feature.route`, e.g. `customers.getCustomer`: the bounded label for logs and metrics. */
+  readonly id: string;
+  readonly feature: string;
+  readonly method: HttpMethod;
+  /** OpenAPI-style path, e.g. `/customers/{id}`. */
+  readonly path: string;
+  readonly summary: string | undefined;
+  readonly description: string | undefined;
+  readonly successStatus: number;
+  /** Validates `{ params, query, body }` as received; yields the RouteInput the mapping reads. */
+  readonly input: z.ZodType<RouteInput>;
+  readonly hasBody: boolean;
+  readonly output: z.ZodType;
+  readonly legacy: CompiledLegacyTarget;
+  readonly examples: readonly CompiledExample[];
+}

@@ -1,0 +1,11 @@
+export { compileMappings, type CompiledMappings, type MappingSource } from './compile.js';
+export type { CompiledExample, CompiledLegacyTarget, CompiledRoute, HttpMethod } from './compiled-route.js';
+export { TypeRegistry } from './domain-types.js';
+export {
+  isReplyMappingError,
+  isRequestMappingError,
+  renderFieldPath,
+  ReplyMappingError,
+  RequestMappingError,
+} from './mapping-errors.js';
+export type { RouteInput } from './sources.js';
