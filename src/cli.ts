@@ -1,0 +1,175 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_STUB_PORTS, startCustomerStub, startPolicyStub, type RunningStub } from '../legacy-stubs/index.js';
+import { formatIssue, isConfigError } from './config/index.js';
+import { runExamples } from './examples/index.js';
+import { prepareConfig, startGateway } from './gateway.js';
+import { createLogger } from './telemetry/index.js';
+
+/**
+ * `ficus`: serve the gateway, check and test mappings, run the demo's legacy stubs.
+ * Exit codes: 0 ok, 1 a check failed (config, mapping examples), 2 bad usage or a crash.
+ */
+
+const defaultConfig = process.env['FICUS_CONFIG'] ?? 'gateway.yaml';
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return parsed;
+}
+
+function envPort(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  try {
+    return port(value);
+  } catch {
+    fail(`${name}=${value} is not a port; set it to a number from 0 to 65535`);
+  }
+}
+
+function fail(message: string, exitCode = 2): never {
+  console.error(`ficus: ${message}`);
+  process.exit(exitCode);
+}
+
+/** Reports config problems as `file:path: message`, one per line, then exits 1. */
+function reportConfigError(error: unknown): never {
+  if (!isConfigError(error)) throw error;
+  for (const issue of error.issues) console.error(formatIssue(issue));
+  console.error(`\n${error.issues.length} problem(s). Fix them and run \`ficus validate\` again.`);
+  process.exit(1);
+}
+
+const program = new Command()
+  .name('ficus')
+  .description('An anti-corruption gateway: a clean JSON API in front of legacy SOAP systems.')
+  .showHelpAfterError('(run `ficus --help` or `ficus <command> --help` for usage)');
+
+program
+  .command('serve')
+  .description('Start the gateway: the domain API on PORT (8080), the admin API on ADMIN_PORT (9090).')
+  .option('-c, --config <file>', 'gateway.yaml to load (env FICUS_CONFIG)', defaultConfig)
+  .option('--with-stubs', "also run the demo's legacy stubs in a child process (on CRM_PORT 8701 and POLICY_PORT 8702)")
+  .action(async (options: { config: string; withStubs?: boolean }) => {
+    const logger = createLogger();
+    const stubs = options.withStubs ? await forkStubs() : undefined;
+    let gateway;
+    try {
+      gateway = await startGateway({
+        configPath: options.config,
+        port: envPort('PORT', 8080),
+        host: process.env['HOST'] || '0.0.0.0',
+        adminPort: envPort('ADMIN_PORT', 9090),
+        adminHost: process.env['ADMIN_HOST'] || '127.0.0.1',
+        logger,
+      });
+    } catch (error) {
+      stubs?.kill('SIGTERM');
+      if (isConfigError(error)) reportConfigError(error);
+      fail(`cannot start: ${(error as Error).message}`);
+    }
+    const running = gateway;
+    console.error(`\nficus is ready: domain API ${running.domainUrl}, admin API ${running.adminUrl}/livez`);
+    if (stubs) console.error(`try: curl ${running.domainUrl}/customers/1\n`);
+    const stop = async (exitCode: number): Promise<void> => {
+      await running.close();
+      stubs?.kill('SIGTERM');
+      process.exit(exitCode);
+    };
+    stubs?.once('exit', (code) => {
+      logger.error({ code }, 'the legacy stubs stopped; stopping the gateway');
+      void stop(1);
+    });
+    process.once('SIGINT', () => void stop(0));
+    process.once('SIGTERM', () => void stop(0));
+  });
+
+program
+  .command('validate')
+  .description('Check gateway.yaml, the WSDLs and every mapping file; print each problem as file:path: message.')
+  .option('-c, --config <file>', 'gateway.yaml to load (env FICUS_CONFIG)', defaultConfig)
+  .action(async (options: { config: string }) => {
+    try {
+      const prepared = await prepareConfig(options.config);
+      const files = prepared.loaded.mappingSources.length;
+      console.log(`ok: ${prepared.mappings.routes.length} routes in ${files} mapping file(s), ${prepared.contracts.size} upstream(s)`);
+    } catch (error) {
+      reportConfigError(error);
+    }
+  });
+
+program
+  .command('test')
+  .description("Run every mapping's examples offline (no network): input -> legacy request -> canned reply -> answer.")
+  .option('-c, --config <file>', 'gateway.yaml to load (env FICUS_CONFIG)', defaultConfig)
+  .action(async (options: { config: string }) => {
+    let prepared;
+    try {
+      prepared = await prepareConfig(options.config);
+    } catch (error) {
+      reportConfigError(error);
+    }
+    const results = await runExamples(prepared.mappings.routes, {
+      limits: prepared.xmlLimits,
+      problemTypeBase: prepared.loaded.gateway.problemTypeBase,
+    });
+    let failed = 0;
+    for (const result of results) {
+      const ok = result.failures.length === 0;
+      if (!ok) failed++;
+      console.log(`${ok ? 'ok  ' : 'FAIL'} ${result.route}: ${result.example.name}`);
+      for (const failure of result.failures) console.log(`       ${result.example.where}: ${failure}`);
+    }
+    const routesWithout = prepared.mappings.routes.filter((route) => route.examples.length === 0).map((route) => route.id);
+    if (routesWithout.length > 0) console.log(`\nroutes without examples: ${routesWithout.join(', ')}`);
+    console.log(`\n${results.length - failed} of ${results.length} examples passed`);
+    if (results.length === 0) console.log('add `examples:` to your routes; see README "Testing a mapping"');
+    process.exit(failed > 0 ? 1 : 0);
+  });
+
+program
+  .command('stubs')
+  .description("Run only the demo's legacy SOAP stubs (Acme CRM, SOAP 1.1; policy system, SOAP 1.2).")
+  .addOption(new Option('--crm-port <port>', `port of the CRM stub (env CRM_PORT, default ${DEFAULT_STUB_PORTS.crm})`).argParser(port))
+  .addOption(new Option('--policy-port <port>', `port of the policy stub (env POLICY_PORT, default ${DEFAULT_STUB_PORTS.policy})`).argParser(port))
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action(async (options: { crmPort?: number; policyPort?: number; host: string }) => {
+    const crmPort = options.crmPort ?? envPort('CRM_PORT', DEFAULT_STUB_PORTS.crm);
+    const policyPort = options.policyPort ?? envPort('POLICY_PORT', DEFAULT_STUB_PORTS.policy);
+    let stubs: RunningStub[];
+    try {
+      stubs = await Promise.all([
+        startCustomerStub({ host: options.host, port: crmPort }),
+        startPolicyStub({ host: options.host, port: policyPort }),
+      ]);
+    } catch (error) {
+      fail(`cannot start the stubs: ${(error as Error).message} (is the port in use? choose others with --crm-port/--policy-port)`);
+    }
+    for (const stub of stubs) console.error(`legacy stub ${stub.name}: ${stub.url} (WSDL: ${stub.url}?wsdl)`);
+    process.send?.({ ready: Object.fromEntries(stubs.map((stub) => [stub.name, stub.url])) });
+    const stop = async (): Promise<void> => {
+      await Promise.all(stubs.map((stub) => stub.close()));
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    process.once('disconnect', () => void stop());
+  });
+
+/** Starts `ficus stubs` as a child (its own event loop) and waits until it listens. */
+function forkStubs(): Promise<ChildProcess> {
+  const entry = process.argv[1] ?? fileURLToPath(import.meta.url);
+  const child = fork(entry, ['stubs'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`the legacy stubs exited with code ${code}`)));
+  }).then(
+    () => child,
+    (error: Error) => fail(error.message),
+  );
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => fail((error as Error).stack ?? String(error)));

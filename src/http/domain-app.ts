@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import type { CompiledRoute, HttpMethod } from '../mapping/index.js';
+import { GatewayError, isGatewayError } from '../problem/index.js';
+import { problemResponse } from './problem-response.js';
+import { executeRoute, invalidRequest, logFailure, type RawInput, type RouteDependencies } from './route-handler.js';
+
+export interface DomainAppOptions {
+  readonly routes: readonly CompiledRoute[];
+  readonly dependencies: RouteDependencies;
+  readonly problemTypeBase: string;
+  readonly maxRequestBodyBytes: number;
+  readonly logger: Logger;
+}
+
+type DomainEnv = { Variables: { requestId: string } };
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The clean domain API: one hono route per compiled route, problems for everything else. */
+export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
+  const { problemTypeBase, logger } = options;
+  const app = new Hono<DomainEnv>();
+  const problem = (c: Context<DomainEnv>, error: GatewayError): Response =>
+    problemResponse(error, problemTypeBase, new URL(c.req.url).pathname, { 'x-request-id': c.get('requestId') });
+  const limitBody = bodyLimit({
+    maxSize: options.maxRequestBodyBytes,
+    onError: (c) => problem(c, GatewayError.of('payload-too-large', `The body may have at most ${options.maxRequestBodyBytes} bytes.`)),
+  });
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
+    await next();
+  });
+
+  const methodsByPath = new Map<string, HttpMethod[]>();
+  for (const route of options.routes) {
+    const honoPath = route.path.replace(/\{([^}]+)\}/g, ':$1');
+    methodsByPath.set(honoPath, [...(methodsByPath.get(honoPath) ?? []), route.method]);
+    app.on(route.method, honoPath, limitBody, (c) => handleRoute(c, route));
+  }
+  for (const [honoPath, methods] of methodsByPath) {
+    app.all(honoPath, (c) =>
+      withAllow(problem(c, GatewayError.of('method-not-allowed', `Use ${methods.join(' or ')} on this resource.`)), methods),
+    );
+  }
+  app.notFound((c) => problem(c, GatewayError.of('not-found', `No route answers ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.onError((error, c) => {
+    logger.error({ err: error }, 'unhandled error');
+    return problem(c, GatewayError.of('internal-error', 'The gateway failed; the failure is logged.'));
+  });
+  return app;
+
+  async function handleRoute(c: Context<DomainEnv>, route: CompiledRoute): Promise<Response> {
+    const started = performance.now();
+    let status = 500;
+    try {
+      const raw: RawInput = { params: c.req.param() as Record<string, string>, query: queryOf(c), body: await bodyOf(c, route) };
+      // The client's disconnect aborts the upstream call too.
+      const answer = await executeRoute(route, raw, options.dependencies, c.req.raw.signal);
+      status = route.successStatus;
+      return c.json(answer as object, status as 200);
+    } catch (error) {
+      logFailure(logger, route, error);
+      const gatewayError = isGatewayError(error) ? error : GatewayError.of('internal-error', 'The gateway failed; the failure is logged.');
+      status = gatewayError.status;
+      return problem(c, gatewayError);
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      logger.info({ route: route.id, method: route.method, status, ms, requestId: c.get('requestId') }, 'request');
+    }
+  }
+}
+
+function withAllow(response: Response, methods: readonly string[]): Response {
+  response.headers.set('allow', methods.join(', '));
+  return response;
+}
+
+function queryOf(c: Context): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    Object.defineProperty(query, key, { value: values.length === 1 ? values[0] : values, enumerable: true });
+  }
+  return query;
+}
+
+async function bodyOf(c: Context, route: CompiledRoute): Promise<unknown> {
+  if (!route.hasBody) return undefined;
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+    throw GatewayError.of('unsupported-media-type', 'Send the body as JSON with Content-Type: application/json.');
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw invalidRequest([{ path: 'body', message: `not valid JSON (${(error as Error).message})` }]);
+  }
+}

@@ -1,0 +1,1 @@
+export { invokeLegacy, type LegacyInvocation, type Send } from './legacy-target.js';

@@ -1,0 +1,65 @@
+import { isReplyMappingError, renderFieldPath, type CompiledLegacyTarget, type RouteInput } from '../mapping/index.js';
+import { GatewayError } from '../problem/index.js';
+import { buildEnvelope, openEnvelope, soapRequestHeaders, type SoapReply } from '../soap/index.js';
+import type { XmlLimits } from '../soap/index.js';
+import type { UpstreamReply, UpstreamRequest } from '../upstream/index.js';
+
+/** How a request reaches the upstream: the real Upstream.call, or a canned reply in `ficus test`. */
+export type Send = (request: UpstreamRequest, signal: AbortSignal) => Promise<UpstreamReply>;
+
+export interface LegacyInvocation {
+  readonly target: CompiledLegacyTarget;
+  readonly input: RouteInput;
+  readonly send: Send;
+  readonly limits: XmlLimits;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * One call to a legacy SOAP operation: mapping -> envelope -> upstream -> envelope -> mapping back.
+ * Whatever the upstream sends, the outcome is a domain value or a GatewayError.
+ */
+export async function invokeLegacy({ target, input, send, limits, signal }: LegacyInvocation): Promise<unknown> {
+  const { operation } = target;
+  const envelope = buildEnvelope(operation.soapVersion, target.buildRequest(input));
+  const reply = await send(
+    {
+      method: 'POST',
+      path: '',
+      headers: soapRequestHeaders(operation.soapVersion, operation.action),
+      body: envelope,
+      operation: operation.name,
+    },
+    signal,
+  );
+  const opened = openReply(reply, target, limits);
+  if (opened.fault) throw target.mapFault(opened.fault, input);
+  if (reply.status < 200 || reply.status > 299) {
+    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system answered HTTP ${reply.status} without a SOAP fault.`);
+  }
+  const body = opened.body;
+  if (!body || body.name !== operation.output.name || body.ns !== operation.output.ns) {
+    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a ${operation.name} response.`);
+  }
+  try {
+    return target.readReply(body);
+  } catch (error) {
+    if (!isReplyMappingError(error)) throw error;
+    // The field is named, the legacy value is not: it stays in the logs.
+    const field = error.path.length > 0 ? ` at ${renderFieldPath(error.path)}` : '';
+    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that does not fit the mapping${field}.`, {
+      cause: error,
+    });
+  }
+}
+
+function openReply(reply: UpstreamReply, target: CompiledLegacyTarget, limits: XmlLimits): SoapReply {
+  try {
+    return openEnvelope(reply.body, target.operation.soapVersion, limits);
+  } catch (error) {
+    const status = reply.status >= 200 && reply.status < 300 ? '' : ` (HTTP ${reply.status})`;
+    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
+      cause: error,
+    });
+  }
+}
