@@ -1,0 +1,252 @@
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type RunningDemo } from '../support/demo.js';
+
+/** Every demo route over real HTTP, answered by the real SOAP stubs. */
+let demo: RunningDemo;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(async () => {
+  await demo?.close();
+});
+
+const problemBase = 'https://api.acme-mutual.example/problems/';
+
+describe('GET /customers/{id}', () => {
+  it('maps a customer with several addresses into the domain model', async () => {
+    const { status, headers, body } = await demo.call('/customers/1');
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toMatch(/^application\/json/);
+    expect(body).toEqual({
+      id: '1',
+      name: 'Margarethe Vogelsang',
+      email: 'm.vogelsang@example.de',
+      birthDate: '1962-03-14',
+      status: 'active',
+      creditLimit: '1500.00',
+      addresses: [
+        { street: 'Königsbrücker Straße 12', city: 'Dresden', postalCode: '01099', country: 'DE' },
+        { street: 'Mariahilfer Straße 45', city: 'Wien', postalCode: '1060', country: 'AT' },
+        { street: 'Seestraße 3', city: 'Konstanz', postalCode: '78464', country: 'DE' },
+      ],
+    });
+  });
+
+  it('keeps a single address as a list and a nil e-mail as null', async () => {
+    const { body } = await demo.call('/customers/2');
+    expect(body['email']).toBeNull();
+    expect(body['status']).toBe('inactive');
+    expect(body['creditLimit']).toBe('250.50');
+    expect(body['addresses']).toEqual([{ street: 'Lindenweg 7', city: 'München', postalCode: '80331', country: 'DE' }]);
+  });
+
+  it('gives a customer without addresses an empty list and maps status X to closed', async () => {
+    const { body } = await demo.call('/customers/3');
+    expect(body['addresses']).toEqual([]);
+    expect(body['status']).toBe('closed');
+  });
+
+  it('keeps leading zeros of postal codes and unpads the id', async () => {
+    const { body } = await demo.call('/customers/42');
+    expect(body['id']).toBe('42');
+    expect((body['addresses'] as Array<Record<string, string>>)[0]!['postalCode']).toBe('04109');
+  });
+
+  it('escapes and unescapes names with & and <', async () => {
+    const { body } = await demo.call('/customers/7');
+    expect(body['name']).toBe('Smith & Jones Ltd');
+  });
+
+  it('answers CUST_NOT_FOUND with a 404 problem', async () => {
+    const { status, headers, body } = await demo.call('/customers/77');
+    expect(status).toBe(404);
+    expect(headers.get('content-type')).toBe('application/problem+json');
+    expect(body).toEqual({
+      type: `${problemBase}customer-not-found`,
+      title: 'Customer not found',
+      status: 404,
+      detail: 'There is no customer 77.',
+      instance: '/customers/77',
+    });
+  });
+
+  it('answers SYSTEM_BUSY with a 503 problem and Retry-After', async () => {
+    const { status, headers, body } = await demo.call('/customers/99999999');
+    expect(status).toBe(503);
+    expect(headers.get('retry-after')).toBe('5');
+    expect(body['type']).toBe(`${problemBase}backend-busy`);
+  });
+
+  it('answers SYSTEM_BUSY for every route while the CRM is busy', async () => {
+    demo.crm.setBusy(true);
+    try {
+      const { status } = await demo.call('/customers?name=a');
+      expect(status).toBe(503);
+    } finally {
+      demo.crm.setBusy(false);
+    }
+  });
+
+  it('refuses an invalid id with a 400 problem naming the parameter', async () => {
+    for (const id of ['abc', '0', '123456789', '00000001']) {
+      const { status, body } = await demo.call(`/customers/${id}`);
+      expect(status, id).toBe(400);
+      expect(body['type']).toBe(`${problemBase}invalid-request`);
+      expect(body['errors']).toEqual([{ path: 'params.id', message: expect.stringContaining('must match') }]);
+    }
+  });
+});
+
+describe('GET /customers?name=&limit=', () => {
+  it('searches with a wildcard and honours the limit', async () => {
+    const all = await demo.call('/customers?name=*vog*');
+    expect(all.status).toBe(200);
+    expect((all.body['items'] as Array<{ id: string }>).map((customer) => customer.id)).toEqual(['1', '15', '23']);
+    const limited = await demo.call('/customers?name=*vog*&limit=2');
+    expect((limited.body['items'] as unknown[]).length).toBe(2);
+  });
+
+  it('answers no match with an empty list', async () => {
+    const { status, body } = await demo.call('/customers?name=Nobody');
+    expect(status).toBe(200);
+    expect(body).toEqual({ items: [] });
+  });
+
+  it('refuses a missing name, a limit out of range and a repeated name', async () => {
+    expect((await demo.call('/customers')).status).toBe(400);
+    const outOfRange = await demo.call('/customers?name=a&limit=1000');
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.body['errors']).toEqual([{ path: 'query.limit', message: expect.any(String) }]);
+    expect((await demo.call('/customers?name=a&limit=ten')).status).toBe(400);
+    expect((await demo.call('/customers?name=a&name=b')).status).toBe(400);
+  });
+});
+
+describe('PUT /customers/{id}/address', () => {
+  const address = { street: 'Am Markt 1 & <Hof>', city: 'Leipzig', postalCode: '04109', country: 'DE' };
+  const put = (id: string, body: unknown, contentType = 'application/json') =>
+    demo.call(`/customers/${id}/address`, { method: 'PUT', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+
+  it('replaces the primary address, and a later GET shows it', async () => {
+    const updated = await put('1', address);
+    expect(updated.status).toBe(200);
+    const addresses = updated.body['addresses'] as unknown[];
+    expect(addresses[0]).toEqual(address);
+    expect(addresses).toHaveLength(3);
+    const later = await demo.call('/customers/1');
+    expect((later.body['addresses'] as unknown[])[0]).toEqual(address);
+  });
+
+  it('adds the first address of a customer who has none', async () => {
+    const { body } = await put('3', address);
+    expect(body['addresses']).toEqual([address]);
+  });
+
+  it('refuses unknown fields, prototype keys, missing fields and bad values', async () => {
+    const cases: unknown[] = [
+      { ...address, extra: 1 },
+      JSON.parse(`{"street":"a","city":"b","postalCode":"1234","country":"DE","__proto__":{"polluted":true}}`),
+      { street: 'a', city: 'b', postalCode: '1234' },
+      { ...address, country: 'Deutschland' },
+      [],
+      'text',
+    ];
+    for (const body of cases) {
+      const response = await put('1', body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body['type']).toBe(`${problemBase}invalid-request`);
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    const wrongType = await demo.call('/customers/1/address', { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(wrongType.status).toBe(415);
+    const broken = await demo.call('/customers/1/address', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"street":' });
+    expect(broken.status).toBe(400);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    // Its own connection: the server closes it after answering early, mid-upload.
+    const agent = new Agent();
+    try {
+      const response = await request(`${demo.gateway.domainUrl}/customers/1/address`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...address, street: 'x'.repeat(2 * 1024 * 1024) }),
+        dispatcher: agent,
+      });
+      expect(response.statusCode).toBe(413);
+      expect(((await response.body.json()) as Record<string, unknown>)['type']).toBe(`${problemBase}payload-too-large`);
+    } finally {
+      await agent.destroy();
+    }
+  });
+
+  it('answers an unknown customer with 404', async () => {
+    expect((await put('77', address)).status).toBe(404);
+  });
+});
+
+describe('policies', () => {
+  it('lists the policies of a customer', async () => {
+    const { status, body } = await demo.call('/customers/1/policies');
+    expect(status).toBe(200);
+    const items = body['items'] as Array<Record<string, unknown>>;
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    expect(items[0]).toEqual({
+      policyNumber: 'P-000123',
+      customerId: '1',
+      product: 'home',
+      status: 'active',
+      startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      premium: { amount: '123.45', currency: 'EUR' },
+    });
+  });
+
+  it('gives a customer without policies an empty list', async () => {
+    expect((await demo.call('/customers/3/policies')).body).toEqual({ items: [] });
+  });
+
+  it('gets one policy and maps the SOAP 1.2 Sender fault of an unknown one to 404', async () => {
+    const found = await demo.call('/policies/P-000200');
+    expect(found.status).toBe(200);
+    expect((found.body['premium'] as Record<string, string>)['currency']).toBe('CHF');
+    const missing = await demo.call('/policies/P-999998');
+    expect(missing.status).toBe(404);
+    expect(missing.body['type']).toBe(`${problemBase}policy-not-found`);
+  });
+
+  it('maps the SOAP 1.2 Receiver fault of a busy policy system to 503', async () => {
+    const { status, headers } = await demo.call('/policies/P-999999');
+    expect(status).toBe(503);
+    expect(headers.get('retry-after')).toBe('5');
+  });
+});
+
+describe('outside the routes', () => {
+  it('answers an unknown path with a 404 problem and a wrong method with 405 and Allow', async () => {
+    const unknown = await demo.call('/nowhere');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    const wrongMethod = await demo.call('/customers/1', { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+  });
+
+  it('returns the caller\'s request id, or a new one', async () => {
+    const given = await demo.call('/customers/1', { headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const problem = await demo.call('/customers/77', { headers: { 'x-request-id': 'abc-124' } });
+    expect(problem.headers.get('x-request-id')).toBe('abc-124');
+    const generated = await demo.call('/customers/1', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves liveness on the admin port', async () => {
+    const response = await fetch(`${demo.gateway.adminUrl}/livez`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
