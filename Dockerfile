@@ -1,0 +1,26 @@
+# Ficus: build with the dev tools, run on a slim image as a non-root user.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY legacy-stubs legacy-stubs
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    ADMIN_PORT=9090
+WORKDIR /app
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY package.json gateway.yaml ./
+COPY bin bin
+COPY mappings mappings
+COPY legacy-stubs legacy-stubs
+USER node
+EXPOSE 8080 9090
+# The same start command as `npm start`: the gateway plus the demo's legacy stubs.
+CMD ["node", "bin/ficus.js", "serve", "--with-stubs"]
