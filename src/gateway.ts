@@ -25,6 +25,7 @@ export async function prepareConfig(configPath: string, options: LoadOptions = {
   const contracts = new Map<string, WsdlContract>();
   const issues: ConfigIssue[] = [];
   for (const [name, upstream] of Object.entries(loaded.gateway.upstreams)) {
+    if (upstream.wsdl === undefined) continue;
     try {
       contracts.set(name, await loadWsdl(loaded.resolvePath(upstream.wsdl)));
     } catch (error) {
@@ -33,7 +34,11 @@ export async function prepareConfig(configPath: string, options: LoadOptions = {
   }
   let mappings: CompiledMappings | undefined;
   try {
-    const withoutContract = new Set(Object.keys(loaded.gateway.upstreams).filter((name) => !contracts.has(name)));
+    const withoutContract = new Set(
+      Object.entries(loaded.gateway.upstreams)
+        .filter(([name, upstream]) => upstream.wsdl !== undefined && !contracts.has(name))
+        .map(([name]) => name),
+    );
     mappings = compileMappings(loaded.mappingSources, { contracts, withoutContract });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -16,8 +16,11 @@ const endpointUrl = z
 
 export const upstreamConfigSchema = z
   .object({
-    /** Path of the WSDL, relative to gateway.yaml. Mappings are checked against it at load. */
-    wsdl: z.string().min(1),
+    /**
+     * Path of the WSDL, relative to gateway.yaml, for a SOAP upstream: mappings are checked against
+     * it at load. An HTTP/JSON upstream (a modern service) has none.
+     */
+    wsdl: z.string().min(1).optional(),
     endpoints: z.array(endpointUrl).min(1, 'list at least one endpoint URL'),
     /** Deadline of one call to this upstream, all attempts included. */
     timeoutMs: durationMs.default(10_000),

@@ -34,7 +34,7 @@ export interface CompiledMappings {
 }
 
 interface CompileEnvironment {
-  /** Upstream name -> its WSDL contract; an upstream missing here is unknown. */
+  /** SOAP upstream name -> its WSDL contract. */
   readonly contracts: ReadonlyMap<string, WsdlContract>;
   /** Upstreams that exist but whose WSDL failed to load (reported there, so not again per route). */
   readonly withoutContract?: ReadonlySet<string>;
@@ -209,7 +209,7 @@ function compileLegacyTarget(
   if (!contract && environment.withoutContract?.has(spec.upstream)) return undefined;
   if (!contract) {
     const known = [...environment.contracts.keys()].join(', ') || 'none';
-    context.issues.add(`${where}.upstream`, `no upstream named ${spec.upstream} in gateway.yaml (known: ${known})`);
+    context.issues.add(`${where}.upstream`, `no SOAP upstream (one with a wsdl) named ${spec.upstream} in gateway.yaml (known: ${known})`);
     return undefined;
   }
   const operation = contract.operations.get(spec.operation);

@@ -44,7 +44,7 @@ describe('compiling mappings', () => {
 
   it('reports an unknown upstream', async () => {
     expect(await problemsOf(validRoute.replace('upstream: crm', 'upstream: erp'))).toEqual([
-      'mappings/feature.yaml:routes.getThing.legacy.upstream: no upstream named erp in gateway.yaml (known: crm, policy)',
+      'mappings/feature.yaml:routes.getThing.legacy.upstream: no SOAP upstream (one with a wsdl) named erp in gateway.yaml (known: crm, policy)',
     ]);
   });
 
