@@ -172,6 +172,10 @@ export const routeSchema = z
     summary: z.string().optional(),
     description: z.string().optional(),
     status: z.number().int().min(200).max(299).default(200),
+    /** Safe to repeat (so retried on upstream failures); GET routes are, others only when they say so. */
+    idempotent: z.boolean().optional(),
+    /** The deadline of the whole route, all upstream attempts included; default: the upstream's timeoutMs. */
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
     input: inputSchema.default({}),
     output: typeSpecSchema,
     legacy: legacyTargetSchema,

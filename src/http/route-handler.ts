@@ -26,7 +26,8 @@ export interface RouteDependencies {
 export async function executeRoute(route: CompiledRoute, raw: RawInput, deps: RouteDependencies, signal: AbortSignal): Promise<unknown> {
   const input = validateInput(route, raw);
   const target = route.legacy;
-  const result = await invokeLegacy({ target, input, send: deps.sendTo(target.upstream), limits: deps.limits, signal }).catch(
+  const invocation = { target, input, send: deps.sendTo(target.upstream), limits: deps.limits, signal, idempotent: route.idempotent, deadlineMs: route.timeoutMs };
+  const result = await invokeLegacy(invocation).catch(
     (error: unknown) => {
       if (isRequestMappingError(error)) throw invalidRequest([{ path: renderFieldPath(error.path), message: error.reason }]);
       throw error;

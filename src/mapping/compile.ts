@@ -170,6 +170,8 @@ function compileRoute(
     summary: route.summary,
     description: route.description,
     successStatus: route.status,
+    idempotent: route.idempotent ?? method === 'GET',
+    timeoutMs: route.timeoutMs,
     input,
     hasBody: route.input.body !== undefined,
     output,

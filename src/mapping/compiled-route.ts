@@ -40,6 +40,10 @@ export interface CompiledRoute {
   readonly summary: string | undefined;
   readonly description: string | undefined;
   readonly successStatus: number;
+  /** GET, or declared `idempotent: true`: upstream calls may be retried. */
+  readonly idempotent: boolean;
+  /** The route's own deadline for all upstream attempts, if it sets one. */
+  readonly timeoutMs: number | undefined;
   /** Validates `{ params, query, body }` as received; yields the RouteInput the mapping reads. */
   readonly input: z.ZodType<RouteInput>;
   readonly hasBody: boolean;

@@ -2,7 +2,7 @@ import { isReplyMappingError, renderFieldPath, type CompiledLegacyTarget, type R
 import { GatewayError } from '../problem/index.js';
 import { buildEnvelope, openEnvelope, soapRequestHeaders, type SoapReply } from '../soap/index.js';
 import type { XmlLimits } from '../soap/index.js';
-import type { UpstreamReply, UpstreamRequest } from '../upstream/index.js';
+import { classifyByStatus, type ReplyClass, type UpstreamReply, type UpstreamRequest } from '../upstream/index.js';
 
 /** How a request reaches the upstream: the real Upstream.call, or a canned reply in `ficus test`. */
 export type Send = (request: UpstreamRequest, signal: AbortSignal) => Promise<UpstreamReply>;
@@ -10,6 +10,8 @@ export type Send = (request: UpstreamRequest, signal: AbortSignal) => Promise<Up
 export interface LegacyInvocation {
   readonly target: CompiledLegacyTarget;
   readonly input: RouteInput;
+  readonly idempotent: boolean;
+  readonly deadlineMs: number | undefined;
   readonly send: Send;
   readonly limits: XmlLimits;
   readonly signal: AbortSignal;
@@ -19,9 +21,10 @@ export interface LegacyInvocation {
  * One call to a legacy SOAP operation: mapping -> envelope -> upstream -> envelope -> mapping back.
  * Whatever the upstream sends, the outcome is a domain value or a GatewayError.
  */
-export async function invokeLegacy({ target, input, send, limits, signal }: LegacyInvocation): Promise<unknown> {
+export async function invokeLegacy({ target, input, send, limits, signal, idempotent, deadlineMs }: LegacyInvocation): Promise<unknown> {
   const { operation } = target;
   const envelope = buildEnvelope(operation.soapVersion, target.buildRequest(input));
+  const replies = new EnvelopeCache(target, limits);
   const reply = await send(
     {
       method: 'POST',
@@ -29,10 +32,13 @@ export async function invokeLegacy({ target, input, send, limits, signal }: Lega
       headers: soapRequestHeaders(operation.soapVersion, operation.action),
       body: envelope,
       operation: operation.name,
+      idempotent,
+      deadlineMs,
+      classify: (candidate) => replies.classify(candidate),
     },
     signal,
   );
-  const opened = openReply(reply, target, limits);
+  const opened = replies.open(reply);
   if (opened.fault) throw target.mapFault(opened.fault, input);
   if (reply.status < 200 || reply.status > 299) {
     throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system answered HTTP ${reply.status} without a SOAP fault.`);
@@ -53,12 +59,44 @@ export async function invokeLegacy({ target, input, send, limits, signal }: Lega
   }
 }
 
-function openReply(reply: UpstreamReply, target: CompiledLegacyTarget, limits: XmlLimits): SoapReply {
+/**
+ * Opens each reply once: the upstream's policy stages ask what a reply means (a SOAP client fault
+ * arrives as HTTP 500 but must not count against the upstream), and the target then reads the
+ * same parsed envelope.
+ */
+class EnvelopeCache {
+  private last: { reply: UpstreamReply; opened: SoapReply | GatewayError } | undefined;
+
+  constructor(
+    private readonly target: CompiledLegacyTarget,
+    private readonly limits: XmlLimits,
+  ) {}
+
+  classify(reply: UpstreamReply): ReplyClass {
+    const opened = this.attempt(reply);
+    if (opened instanceof GatewayError) return 'server-error';
+    if (opened.fault) return opened.fault.kind === 'client' ? 'client-error' : 'server-error';
+    return classifyByStatus(reply);
+  }
+
+  open(reply: UpstreamReply): SoapReply {
+    const opened = this.attempt(reply);
+    if (opened instanceof GatewayError) throw opened;
+    return opened;
+  }
+
+  private attempt(reply: UpstreamReply): SoapReply | GatewayError {
+    if (this.last?.reply !== reply) this.last = { reply, opened: openReply(reply, this.target, this.limits) };
+    return this.last.opened;
+  }
+}
+
+function openReply(reply: UpstreamReply, target: CompiledLegacyTarget, limits: XmlLimits): SoapReply | GatewayError {
   try {
     return openEnvelope(reply.body, target.operation.soapVersion, limits);
   } catch (error) {
     const status = reply.status >= 200 && reply.status < 300 ? '' : ` (HTTP ${reply.status})`;
-    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
+    return GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
       cause: error,
     });
   }

@@ -12,6 +12,23 @@ export interface UpstreamRequest {
   readonly body?: string | Uint8Array;
   /** The SOAP operation or route, for logs and per-operation policies. */
   readonly operation: string;
+  /** Safe to send again: only such calls are retried. */
+  readonly idempotent: boolean;
+  /** The deadline of the whole call, all attempts included; default: the upstream's timeoutMs. */
+  readonly deadlineMs?: number;
+  /**
+   * Says what a reply means for the upstream's health. HTTP status alone cannot tell: a SOAP 1.1
+   * client fault comes with HTTP 500 and must never trip a breaker. Default: `classifyByStatus`.
+   */
+  readonly classify?: (reply: UpstreamReply) => ReplyClass;
+}
+
+/** `ok` and `client-error` show a healthy upstream; `server-error` counts against it. */
+export type ReplyClass = 'ok' | 'client-error' | 'server-error';
+
+export function classifyByStatus(reply: UpstreamReply): ReplyClass {
+  if (reply.status >= 500) return 'server-error';
+  return reply.status >= 400 ? 'client-error' : 'ok';
 }
 
 export interface UpstreamReply {

@@ -4,10 +4,10 @@ import type { Call, Stage } from './call.js';
  * Bounds a whole call, all attempts included, with its own timer combined with the caller's signal:
  * whichever fires first aborts the socket below.
  */
-export function deadline(timeoutMs: number): Stage {
+export function deadline(defaultTimeoutMs: number): Stage {
   return (next: Call): Call =>
     (request, signal) =>
-      next(request, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+      next(request, AbortSignal.any([signal, AbortSignal.timeout(request.deadlineMs ?? defaultTimeoutMs)]));
 }
 
 /** Spreads calls over the endpoints in turn. Issue 4 brings health-aware balancers. */
