@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listen, type IServices } from 'soap';
+import { createFaultInjector, type FaultInjector, type FaultReplies } from './faults.js';
 import { SOAP11_ENVELOPE_PREFIX, SOAP12_ENVELOPE_PREFIX } from './soap-faults.js';
 
 /** Where a stub listens. */
@@ -21,6 +22,8 @@ export interface RunningStub {
   readonly wsdlPath: string;
   /** While busy, every operation answers the service's "system busy" server fault. */
   setBusy(busy: boolean): void;
+  /** Fault injection, also reachable over HTTP at `POST/DELETE/GET <origin>/__faults`. */
+  readonly faults: FaultInjector;
   /** Stops listening and destroys every open (keep-alive) connection. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -56,6 +59,8 @@ interface VersionBinding {
   readonly actionOf: (request: IncomingMessage) => string;
   /** The reply to an action that names no operation. */
   readonly unknownAction: { readonly status: number; readonly body: string };
+  /** Injected faults (`POST /__faults`), in this version's dialect. */
+  readonly injected: FaultReplies;
 }
 
 /*
@@ -76,22 +81,55 @@ const UNKNOWN_ACTION_FAULT_12 =
   '<env:Reason><env:Text xml:lang="en">The action of the request names no operation of this service.</env:Text></env:Reason>' +
   '</env:Fault></env:Body></env:Envelope>';
 
+/** Constant faults for fault injection: nothing echoed, so nothing to escape. */
+function injectedFault11(code: 'Client' | 'Server'): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>' +
+    `<faultcode>soap:${code}</faultcode><faultstring>Injected ${code === 'Client' ? 'client' : 'server'} fault</faultstring>` +
+    '</soap:Fault></soap:Body></soap:Envelope>'
+  );
+}
+
+function injectedFault12(code: 'Sender' | 'Receiver'): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><env:Fault>' +
+    `<env:Code><env:Value>env:${code}</env:Value></env:Code>` +
+    `<env:Reason><env:Text xml:lang="en">Injected ${code === 'Sender' ? 'client' : 'server'} fault</env:Text></env:Reason>` +
+    '</env:Fault></env:Body></env:Envelope>'
+  );
+}
+
+const SOAP11_CONTENT_TYPE = 'text/xml; charset=utf-8';
+const SOAP12_CONTENT_TYPE = 'application/soap+xml; charset=utf-8';
+
 const VERSIONS: Readonly<Record<SoapVersion, VersionBinding>> = {
   '1.1': {
     mediaType: 'text/xml',
-    contentType: 'text/xml; charset=utf-8',
+    contentType: SOAP11_CONTENT_TYPE,
     envelopeKey: SOAP11_ENVELOPE_PREFIX,
     forceSoap12Headers: false,
     actionOf: (request) => unquote(firstHeader(request.headers['soapaction'])),
     unknownAction: { status: 500, body: UNKNOWN_ACTION_FAULT_11 },
+    injected: {
+      serverFault: { status: 500, contentType: SOAP11_CONTENT_TYPE, body: injectedFault11('Server') },
+      clientFault: { status: 500, contentType: SOAP11_CONTENT_TYPE, body: injectedFault11('Client') },
+      contentType: SOAP11_CONTENT_TYPE,
+    },
   },
   '1.2': {
     mediaType: 'application/soap+xml',
-    contentType: 'application/soap+xml; charset=utf-8',
+    contentType: SOAP12_CONTENT_TYPE,
     envelopeKey: SOAP12_ENVELOPE_PREFIX,
     forceSoap12Headers: true,
     actionOf: (request) => unquote(/;\s*action\s*=\s*("[^"]*"|[^;\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]),
     unknownAction: { status: 400, body: UNKNOWN_ACTION_FAULT_12 },
+    injected: {
+      serverFault: { status: 500, contentType: SOAP12_CONTENT_TYPE, body: injectedFault12('Receiver') },
+      clientFault: { status: 400, contentType: SOAP12_CONTENT_TYPE, body: injectedFault12('Sender') },
+      contentType: SOAP12_CONTENT_TYPE,
+    },
   },
 };
 
@@ -104,7 +142,9 @@ const VERSIONS: Readonly<Record<SoapVersion, VersionBinding>> = {
  * - a request with the other SOAP version's media type is refused with 415;
  * - a request naming an unknown action (1.1 SOAPAction header, 1.2 Content-Type `action`
  *   parameter) gets a Client / Sender fault; a request naming none is dispatched by its body;
- * - other paths answer 404 (node-soap would leave them hanging).
+ * - other paths answer 404 (node-soap would leave them hanging);
+ * - `POST/DELETE/GET /__faults` injects faults (see `faults.ts`); a fault's `operation` is
+ *   matched against the operation the request's action names.
  *
  * @example
  * const stub = await startSoapStub(customerStub, { port: 0 });
@@ -133,6 +173,8 @@ export async function startSoapStub(definition: SoapStubDefinition, options: Stu
     });
   });
   guardRequests(server, definition, version);
+  const faults = createFaultInjector({ replies: version.injected, operationOf: operationByAction(definition, version) });
+  faults.install(server);
   await bind(server, host, port);
 
   const { port: boundPort } = server.address() as AddressInfo;
@@ -144,6 +186,7 @@ export async function startSoapStub(definition: SoapStubDefinition, options: Stu
     setBusy(busy: boolean): void {
       context.busy = busy;
     },
+    faults,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -179,6 +222,12 @@ function guardRequests(server: Server, definition: SoapStubDefinition, version: 
     }
     for (const listener of soapListeners) listener.call(server, request, response);
   });
+}
+
+/** The operation a request's action names (`urn:acme:crm:v1/GetCustomerDetails` -> `GetCustomerDetails`). */
+function operationByAction(definition: SoapStubDefinition, version: VersionBinding): (request: IncomingMessage) => string | undefined {
+  const operations = new Map(definition.soapActions.map((action) => [action, action.slice(Math.max(action.lastIndexOf('/'), action.lastIndexOf('#')) + 1)]));
+  return (request) => operations.get(version.actionOf(request));
 }
 
 function answerNotFound(_request: IncomingMessage, response: ServerResponse): void {

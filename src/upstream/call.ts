@@ -1,7 +1,7 @@
 /**
- * The one contract every upstream stage shares. A stage wraps a call (timeout, balancing, later
- * breaker, bulkhead, retry) and is composed once per upstream at load; the AbortSignal travels
- * down so a deadline really cancels the socket.
+ * The one contract every upstream stage shares. A stage wraps a call (deadline, bulkhead, retry,
+ * breaker) and is composed once per upstream at load; the AbortSignal travels down so a deadline
+ * really cancels the socket.
  */
 
 export interface UpstreamRequest {
@@ -21,6 +21,16 @@ export interface UpstreamRequest {
    * client fault comes with HTTP 500 and must never trip a breaker. Default: `classifyByStatus`.
    */
   readonly classify?: (reply: UpstreamReply) => ReplyClass;
+  /**
+   * The key of the `consistent-hash` balancer (e.g. a customer number): calls with one key go to
+   * one endpoint while it is available. Without a key that balancer picks at random.
+   */
+  readonly hashKey?: string;
+  /**
+   * Set by the deadline stage: the `performance.now()` time by which the call, all attempts
+   * included, must be over. Stages below it use it not to start what cannot finish.
+   */
+  readonly deadlineAt?: number;
 }
 
 /** `ok` and `client-error` show a healthy upstream; `server-error` counts against it. */
@@ -29,6 +39,11 @@ export type ReplyClass = 'ok' | 'client-error' | 'server-error';
 export function classifyByStatus(reply: UpstreamReply): ReplyClass {
   if (reply.status >= 500) return 'server-error';
   return reply.status >= 400 ? 'client-error' : 'ok';
+}
+
+/** What a reply means for the upstream's health, by the request's own classifier. */
+export function classifyReply(request: UpstreamRequest, reply: UpstreamReply): ReplyClass {
+  return (request.classify ?? classifyByStatus)(reply);
 }
 
 export interface UpstreamReply {

@@ -1,20 +1,12 @@
 import { Pool } from 'undici';
 import type { Call, UpstreamReply, UpstreamRequest } from './call.js';
-import { UpstreamError, type UpstreamFailure } from './upstream-error.js';
+import { abortFailure, UpstreamError, type UpstreamFailure } from './upstream-error.js';
 
 export interface TransportOptions {
   readonly upstream: string;
   readonly maxReplyBytes: number;
   readonly connectTimeoutMs: number;
   readonly connections: number;
-}
-
-/** Why the caller aborted: a deadline (TimeoutError) or the client going away. */
-export class DeadlineExceeded extends Error {
-  constructor() {
-    super('deadline exceeded');
-    this.name = 'TimeoutError';
-  }
 }
 
 const connectCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -60,6 +52,12 @@ export class EndpointTransport {
     }
   };
 
+  /** Refuses new requests and closes the connections once the requests in flight are answered. */
+  drain(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** Closes every connection now, aborting requests in flight. */
   close(): Promise<void> {
     return this.pool.destroy();
   }
@@ -73,16 +71,12 @@ export class EndpointTransport {
 }
 
 function failureOf(error: unknown, signal: AbortSignal): UpstreamFailure {
-  if (signal.aborted) return signal.reason instanceof DeadlineExceeded || isTimeoutReason(signal.reason) ? 'timeout' : 'cancelled';
+  if (signal.aborted) return abortFailure(signal);
   const code = (error as { code?: string } | undefined)?.code ?? '';
   if (connectCodes.has(code)) return 'connect';
   if (resetCodes.has(code)) return 'reset';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
   return 'reset';
-}
-
-function isTimeoutReason(reason: unknown): boolean {
-  return reason instanceof Error && reason.name === 'TimeoutError';
 }
 
 function describeFailure(failure: UpstreamFailure): string {

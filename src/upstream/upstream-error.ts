@@ -21,3 +21,27 @@ export class UpstreamError extends Error {
 export function isUpstreamError(error: unknown): error is UpstreamError {
   return error instanceof UpstreamError;
 }
+
+/** Failures that say the upstream (or the way to it) is in trouble: they count for breakers, ejection and retries. */
+const faultFailures: ReadonlySet<UpstreamFailure> = new Set(['connect', 'reset', 'timeout']);
+
+/** A connection error or a timeout: counts against the upstream. Cancelled calls and oversized replies do not. */
+export function isUpstreamFault(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError && faultFailures.has(error.failure);
+}
+
+/** Why a call whose signal fired stopped: a deadline (a `TimeoutError` reason) or the client going away. */
+export function abortFailure(signal: AbortSignal): 'timeout' | 'cancelled' {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' ? 'timeout' : 'cancelled';
+}
+
+/**
+ * The UpstreamError for a call whose signal fired outside the transport (waiting for a bulkhead
+ * slot, or between two attempts), so it leaves as 504 or as a cancellation like any other.
+ */
+export function abortedError(upstream: string, operation: string, signal: AbortSignal): UpstreamError {
+  const failure = abortFailure(signal);
+  const what = failure === 'timeout' ? 'no reply before the deadline' : 'cancelled by the client';
+  return new UpstreamError(failure, upstream, `${what}: ${upstream} (${operation})`, { cause: signal.reason });
+}

@@ -1,34 +1,100 @@
 import type { Limits, UpstreamConfig } from '../config/index.js';
 import { GatewayError } from '../problem/index.js';
-import { compose, type Call, type UpstreamReply, type UpstreamRequest } from './call.js';
-import { EndpointTransport } from './http-transport.js';
-import { deadline, roundRobin } from './stages.js';
+import {
+  Bulkhead,
+  EventSource,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  Retry,
+  RetryBudget,
+  type BreakerSnapshot,
+  type BulkheadSnapshot,
+  type RetryBudgetSnapshot,
+} from '../resilience/index.js';
+import { createBalancer, type BalancerKind } from './balancers/index.js';
+import { compose, type Call, type Stage, type UpstreamReply, type UpstreamRequest } from './call.js';
+import { createDiscovery, type DiscoverySnapshot } from './discovery/index.js';
+import type { EndpointSnapshot } from './endpoint.js';
+import { EndpointSet } from './endpoint-set.js';
+import { ActiveHealthChecker, OutlierDetector, selectCandidates } from './health/index.js';
+import { balance, BreakerGroup, deadline, guard, isolate, retrying } from './stages/index.js';
 import { isUpstreamError, type UpstreamError } from './upstream-error.js';
+import type { UpstreamEvent } from './upstream-event.js';
+
+/** What an upstream reports about itself, for `GET /admin/upstreams`. */
+export interface UpstreamSnapshot {
+  readonly balancer: BalancerKind;
+  readonly discovery: DiscoverySnapshot;
+  /** True while too few endpoints are available and all of them take traffic. */
+  readonly panic: boolean;
+  readonly endpoints: readonly EndpointSnapshot[];
+  /** Endpoints discovery dropped that still finish calls in flight. */
+  readonly draining: number;
+  /** Keyed by `*` (one breaker for the upstream) or by operation; null when breakers are off. */
+  readonly breakers: Readonly<Record<string, BreakerSnapshot>> | null;
+  readonly bulkhead: BulkheadSnapshot;
+  readonly retry: { readonly maxAttempts: number; readonly budget: RetryBudgetSnapshot };
+}
+
+/** Seconds a client is told to wait when the bulkhead is full: it frees up as calls finish. */
+const BULKHEAD_RETRY_AFTER_SECONDS = 1;
 
 /**
- * A named backend system. `call()` is the only place that does network I/O to it; the policy
- * stages are composed here once, at load.
+ * A named backend system. `call()` is the only place that does network I/O to it. Its stages are
+ * composed once, here, outermost first:
+ *
+ *   deadline -> isolate (bulkhead) -> retrying -> guard (breaker) -> balance -> endpoint transport
+ *
+ * - the deadline is outermost, so it bounds queueing and every attempt;
+ * - the bulkhead is outside the breaker, so its refusals never count as upstream failures, and
+ *   outside the retries, so a call and its retries hold one slot (retries add time, not concurrency);
+ * - each attempt passes the breaker, so attempts are what it counts and retrying stops once it opens;
+ * - balancing is innermost, so each attempt picks an endpoint anew and outlier detection sees
+ *   each endpoint's own outcomes.
  */
 export class Upstream {
-  private readonly transports: EndpointTransport[];
+  readonly events = new EventSource<UpstreamEvent>();
+  private readonly endpoints: EndpointSet;
+  private readonly checker: ActiveHealthChecker | undefined;
+  private readonly breakers: BreakerGroup | undefined;
+  private readonly bulkhead: Bulkhead;
+  private readonly retry: Retry;
   private readonly pipeline: Call;
 
   constructor(
     readonly name: string,
-    config: UpstreamConfig,
+    private readonly config: UpstreamConfig,
     limits: Limits,
   ) {
-    this.transports = config.endpoints.map(
-      (url) =>
-        new EndpointTransport(url, {
-          upstream: name,
-          maxReplyBytes: limits.maxReplyBytes,
-          connectTimeoutMs: config.connectTimeoutMs,
-          connections: config.connections,
-        }),
+    this.endpoints = new EndpointSet(createDiscovery(config), {
+      upstream: name,
+      maxReplyBytes: limits.maxReplyBytes,
+      connectTimeoutMs: config.connectTimeoutMs,
+      connections: config.connections,
+    });
+    const outliers = new OutlierDetector(config.outlierDetection);
+    this.bulkhead = new Bulkhead(config.bulkhead);
+    this.retry = new Retry({ ...config.retry, budget: new RetryBudget(config.retry.budget) });
+    this.breakers = config.breaker.enabled ? new BreakerGroup(name, config.breaker) : undefined;
+    const breakers = this.breakers;
+
+    const stages: Stage[] = [
+      deadline(config.timeoutMs),
+      isolate(name, this.bulkhead),
+      retrying({ upstream: name, retry: this.retry, blocked: (request) => breakers?.isOpen(request) ?? false }),
+    ];
+    if (breakers) stages.push(guard(breakers));
+    const balancer = createBalancer(config.balancer);
+    this.pipeline = compose(...stages)(
+      balance({ upstream: name, endpoints: this.endpoints, balancer, outliers, panicThresholdPercent: config.panicThresholdPercent }),
     );
-    const stages = compose(deadline(config.timeoutMs));
-    this.pipeline = stages(roundRobin(this.transports.map((transport) => transport.call)));
+
+    this.checker = config.healthCheck ? new ActiveHealthChecker(config.healthCheck, () => this.endpoints.all) : undefined;
+    this.breakers?.onStateChange((change) => this.events.emit({ kind: 'breaker', upstream: name, ...change }));
+    outliers.onEject.on((ejection) => this.events.emit({ kind: 'ejected', upstream: name, ...ejection }));
+    this.checker?.onChange.on((change) => this.events.emit({ kind: 'health', upstream: name, ...change }));
+    this.endpoints.onChange.on((change) => this.events.emit({ kind: 'endpoints', upstream: name, ...change }));
+    this.checker?.start();
   }
 
   /** Resolves with any HTTP reply (SOAP faults included); rejects with a GatewayError otherwise. */
@@ -36,16 +102,50 @@ export class Upstream {
     try {
       return await this.pipeline(request, signal);
     } catch (error) {
-      throw isUpstreamError(error) ? toGatewayError(error) : error;
+      throw this.toGatewayError(error);
     }
   }
 
+  snapshot(): UpstreamSnapshot {
+    const now = Date.now();
+    const all = this.endpoints.all;
+    return {
+      balancer: this.config.balancer,
+      discovery: this.endpoints.discovery.snapshot(),
+      panic: all.length > 0 && selectCandidates(all, this.config.panicThresholdPercent, now).panic,
+      endpoints: all.map((endpoint) => endpoint.snapshot(now)),
+      draining: this.endpoints.draining,
+      breakers: this.breakers?.snapshot() ?? null,
+      bulkhead: this.bulkhead.snapshot(),
+      retry: { maxAttempts: this.retry.maxAttempts, budget: this.retry.budget.snapshot() },
+    };
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.transports.map((transport) => transport.close()));
+    this.checker?.close();
+    this.breakers?.close();
+    await this.endpoints.close();
+  }
+
+  private toGatewayError(error: unknown): unknown {
+    if (isUpstreamError(error)) return upstreamFailure(error);
+    if (isBrokenCircuitError(error)) {
+      return GatewayError.of('upstream-unavailable', `The ${this.name} system is failing; calls are paused for a moment.`, {
+        cause: error,
+        retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
+      });
+    }
+    if (isBulkheadRejectedError(error)) {
+      return GatewayError.of('upstream-unavailable', `The ${this.name} system has too many calls in progress.`, {
+        cause: error,
+        retryAfterSeconds: BULKHEAD_RETRY_AFTER_SECONDS,
+      });
+    }
+    return error;
   }
 }
 
-function toGatewayError(error: UpstreamError): GatewayError {
+function upstreamFailure(error: UpstreamError): GatewayError {
   switch (error.failure) {
     case 'timeout':
       return GatewayError.of('upstream-timeout', `The ${error.upstream} system did not answer in time.`, { cause: error });
@@ -55,23 +155,5 @@ function toGatewayError(error: UpstreamError): GatewayError {
       return GatewayError.of('upstream-unreachable', 'The request was cancelled.', { cause: error });
     default:
       return GatewayError.of('upstream-unreachable', `The ${error.upstream} system could not be reached.`, { cause: error });
-  }
-}
-
-export class UpstreamRegistry {
-  private readonly upstreams = new Map<string, Upstream>();
-
-  constructor(configs: Readonly<Record<string, UpstreamConfig>>, limits: Limits) {
-    for (const [name, config] of Object.entries(configs)) this.upstreams.set(name, new Upstream(name, config, limits));
-  }
-
-  get(name: string): Upstream {
-    const upstream = this.upstreams.get(name);
-    if (!upstream) throw new Error(`no upstream named ${name}`);
-    return upstream;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.upstreams.values()].map((upstream) => upstream.close()));
   }
 }

@@ -14,7 +14,13 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   upstream = await startFakeUpstream('/crm');
   gateway = await startGateway({
-    configPath: writeConfigFixture({ crmEndpoint: upstream.url, crmTimeoutMs: 800, limits: 'limits: { maxReplyBytes: 64KiB, maxReplyDepth: 32 }' }),
+    configPath: writeConfigFixture({
+      crmEndpoint: upstream.url,
+      crmTimeoutMs: 800,
+      // Every case here breaks the upstream on purpose; an open breaker would answer 503 instead.
+      crmPolicy: ['breaker: { enabled: false }'],
+      limits: 'limits: { maxReplyBytes: 64KiB, maxReplyDepth: 32 }',
+    }),
     host: '127.0.0.1',
     port: 0,
     adminPort: 0,

@@ -8,7 +8,10 @@ export interface FixtureOptions {
   /** Extra gateway.yaml text under `upstreams.crm` (indented by the caller). */
   readonly crmEndpoint?: string;
   readonly policyEndpoint?: string;
+  readonly modernEndpoint?: string;
   readonly crmTimeoutMs?: number;
+  /** Extra lines under `upstreams.crm` (its protection policy), e.g. `breaker: { enabled: false }`. */
+  readonly crmPolicy?: readonly string[];
   readonly limits?: string;
   /** Mapping files to write instead of copying the demo's: name -> YAML text. */
   readonly mappings?: Readonly<Record<string, string>>;
@@ -35,9 +38,12 @@ export function writeConfigFixture(options: FixtureOptions = {}): string {
       `    wsdl: ${join(repo, 'legacy-stubs/crm/CustomerService.wsdl')}`,
       `    endpoints: ["${options.crmEndpoint ?? 'http://127.0.0.1:9/crm'}"]`,
       `    timeoutMs: ${options.crmTimeoutMs ?? 5000}`,
+      ...(options.crmPolicy ?? []).map((line) => `    ${line}`),
       '  policy:',
       `    wsdl: ${join(repo, 'legacy-stubs/policy/PolicyService.wsdl')}`,
       `    endpoints: ["${options.policyEndpoint ?? 'http://127.0.0.1:9/policy'}"]`,
+      '  customer-service:',
+      `    endpoints: ["${options.modernEndpoint ?? 'http://127.0.0.1:9'}"]`,
     ].join('\n'),
   );
   return join(dir, 'gateway.yaml');

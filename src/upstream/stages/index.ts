@@ -1,0 +1,6 @@
+/** The stages of an upstream call, outermost first: deadline -> isolate -> retrying -> guard -> balance. */
+export { balance, type BalanceOptions } from './balance.js';
+export { BreakerGroup, guard, type BreakerPolicy } from './breaker-stage.js';
+export { isolate } from './bulkhead-stage.js';
+export { deadline } from './deadline.js';
+export { retrying, type RetryStageOptions } from './retry-stage.js';
