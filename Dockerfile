@@ -20,6 +20,9 @@ COPY package.json gateway.yaml ./
 COPY bin bin
 COPY mappings mappings
 COPY legacy-stubs legacy-stubs
+# The flag log lives here by default; mount a volume on it to keep flags across restarts.
+RUN mkdir -p /app/.ficus && chown node:node /app/.ficus
+VOLUME /app/.ficus
 USER node
 EXPOSE 8080 9090
 # The same start command as `npm start`: the gateway plus the demo's legacy stubs.

@@ -9,11 +9,26 @@
  * const crm = await startCustomerStub();             // http://127.0.0.1:<ephemeral>/crm
  * const policy = await startPolicyStub({ port: 8702 });
  * crm.setBusy(true);                                 // every CRM call now answers SYSTEM_BUSY
+ * crm.faults.add({ kind: 'hang', operation: 'GetCustomerDetails' }); // or POST <origin>/__faults
  * await Promise.all([crm.close(), policy.close()]);
  */
 export type { RunningStub, StubOptions } from './soap-server.js';
+export {
+  createFaultInjector,
+  faultKinds,
+  faultSpecSchema,
+  FAULTS_PATH,
+  type CannedReply,
+  type FaultCounters,
+  type FaultInjector,
+  type FaultInjectorOptions,
+  type FaultKind,
+  type FaultReplies,
+  type FaultSpec,
+} from './faults.js';
 export { startCustomerStub, customerWsdlPath } from './crm/customer-stub.js';
 export { startPolicyStub, policyWsdlPath } from './policy/policy-stub.js';
+export { createModernCustomerApp, startModernCustomerService, type RunningModernService } from './modern/customer-service.js';
 
-/** The ports the WSDLs' `soap:address` name, which the demo uses by default. */
-export const DEFAULT_STUB_PORTS = { crm: 8701, policy: 8702 } as const;
+export { DEFAULT_STUB_PORTS } from './ports.js';
+

@@ -1,15 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_STUB_PORTS, startCustomerStub, startPolicyStub, type RunningStub } from '../legacy-stubs/index.js';
+import { DEFAULT_STUB_PORTS } from '../legacy-stubs/ports.js';
+import { flagsCommand, overrideCommand } from './cli/flags-commands.js';
 import { formatIssue, isConfigError } from './config/index.js';
-import { runExamples } from './examples/index.js';
-import { prepareConfig, startGateway } from './gateway.js';
-import { createLogger } from './telemetry/index.js';
 
 /**
- * `ficus`: serve the gateway, check and test mappings, run the demo's legacy stubs.
+ * `ficus`: serve the gateway, check and test mappings, run the demo's backends, flip flags.
  * Exit codes: 0 ok, 1 a check failed (config, mapping examples), 2 bad usage or a crash.
+ * Commands import what they need when they run, so `ficus flags list` starts fast.
  */
 
 const defaultConfig = process.env['FICUS_CONFIG'] ?? 'gateway.yaml';
@@ -52,8 +51,9 @@ program
   .command('serve')
   .description('Start the gateway: the domain API on PORT (8080), the admin API on ADMIN_PORT (9090).')
   .option('-c, --config <file>', 'gateway.yaml to load (env FICUS_CONFIG)', defaultConfig)
-  .option('--with-stubs', "also run the demo's legacy stubs in a child process (on CRM_PORT 8701 and POLICY_PORT 8702)")
+  .option('--with-stubs', "also run the demo's backends in a child process (CRM_PORT 8701, POLICY_PORT 8702, MODERN_PORT 8703)")
   .action(async (options: { config: string; withStubs?: boolean }) => {
+    const [{ startGateway }, { createLogger }] = await Promise.all([import('./gateway.js'), import('./telemetry/index.js')]);
     const logger = createLogger();
     const stubs = options.withStubs ? await forkStubs() : undefined;
     let gateway;
@@ -64,6 +64,8 @@ program
         host: process.env['HOST'] || '0.0.0.0',
         adminPort: envPort('ADMIN_PORT', 9090),
         adminHost: process.env['ADMIN_HOST'] || '127.0.0.1',
+        adminToken: process.env['FICUS_ADMIN_TOKEN'] || undefined,
+        overrideSecret: process.env['FICUS_OVERRIDE_SECRET'] || undefined,
         logger,
       });
     } catch (error) {
@@ -92,10 +94,12 @@ program
   .description('Check gateway.yaml, the WSDLs and every mapping file; print each problem as file:path: message.')
   .option('-c, --config <file>', 'gateway.yaml to load (env FICUS_CONFIG)', defaultConfig)
   .action(async (options: { config: string }) => {
+    const { prepareConfig } = await import('./gateway.js');
     try {
       const prepared = await prepareConfig(options.config);
       const files = prepared.loaded.mappingSources.length;
-      console.log(`ok: ${prepared.mappings.routes.length} routes in ${files} mapping file(s), ${prepared.contracts.size} upstream(s)`);
+      const upstreams = Object.keys(prepared.loaded.gateway.upstreams).length;
+      console.log(`ok: ${prepared.mappings.routes.length} routes in ${files} mapping file(s), ${upstreams} upstream(s) (${prepared.contracts.size} SOAP)`);
     } catch (error) {
       reportConfigError(error);
     }
@@ -106,6 +110,7 @@ program
   .description("Run every mapping's examples offline (no network): input -> legacy request -> canned reply -> answer.")
   .option('-c, --config <file>', 'gateway.yaml to load (env FICUS_CONFIG)', defaultConfig)
   .action(async (options: { config: string }) => {
+    const [{ prepareConfig }, { runExamples }] = await Promise.all([import('./gateway.js'), import('./examples/index.js')]);
     let prepared;
     try {
       prepared = await prepareConfig(options.config);
@@ -132,32 +137,40 @@ program
 
 program
   .command('stubs')
-  .description("Run only the demo's legacy SOAP stubs (Acme CRM, SOAP 1.1; policy system, SOAP 1.2).")
+  .description("Run only the demo's backends: the legacy SOAP stubs (CRM, SOAP 1.1; policy system, SOAP 1.2) and the modern customer service.")
   .addOption(new Option('--crm-port <port>', `port of the CRM stub (env CRM_PORT, default ${DEFAULT_STUB_PORTS.crm})`).argParser(port))
   .addOption(new Option('--policy-port <port>', `port of the policy stub (env POLICY_PORT, default ${DEFAULT_STUB_PORTS.policy})`).argParser(port))
+  .addOption(new Option('--modern-port <port>', `port of the modern customer service (env MODERN_PORT, default ${DEFAULT_STUB_PORTS.modern})`).argParser(port))
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .action(async (options: { crmPort?: number; policyPort?: number; host: string }) => {
-    const crmPort = options.crmPort ?? envPort('CRM_PORT', DEFAULT_STUB_PORTS.crm);
-    const policyPort = options.policyPort ?? envPort('POLICY_PORT', DEFAULT_STUB_PORTS.policy);
-    let stubs: RunningStub[];
+  .action(async (options: { crmPort?: number; policyPort?: number; modernPort?: number; host: string }) => {
+    const { startCustomerStub, startModernCustomerService, startPolicyStub } = await import('../legacy-stubs/index.js');
+    const host = options.host;
+    let services: Array<{ name: string; url: string; close(): Promise<void> }>;
     try {
-      stubs = await Promise.all([
-        startCustomerStub({ host: options.host, port: crmPort }),
-        startPolicyStub({ host: options.host, port: policyPort }),
+      services = await Promise.all([
+        startCustomerStub({ host, port: options.crmPort ?? envPort('CRM_PORT', DEFAULT_STUB_PORTS.crm) }),
+        startPolicyStub({ host, port: options.policyPort ?? envPort('POLICY_PORT', DEFAULT_STUB_PORTS.policy) }),
+        startModernCustomerService({ host, port: options.modernPort ?? envPort('MODERN_PORT', DEFAULT_STUB_PORTS.modern) }),
       ]);
     } catch (error) {
-      fail(`cannot start the stubs: ${(error as Error).message} (is the port in use? choose others with --crm-port/--policy-port)`);
+      fail(`cannot start the stubs: ${(error as Error).message} (is the port in use? choose others with --crm-port, --policy-port, --modern-port)`);
     }
-    for (const stub of stubs) console.error(`legacy stub ${stub.name}: ${stub.url} (WSDL: ${stub.url}?wsdl)`);
-    process.send?.({ ready: Object.fromEntries(stubs.map((stub) => [stub.name, stub.url])) });
+    for (const service of services) {
+      const kind = service.name === 'customer-service' ? `modern service ${service.name}: ${service.url}/v2` : `legacy stub ${service.name}: ${service.url} (WSDL: ${service.url}?wsdl)`;
+      console.error(kind);
+    }
+    process.send?.({ ready: Object.fromEntries(services.map((service) => [service.name, service.url])) });
     const stop = async (): Promise<void> => {
-      await Promise.all(stubs.map((stub) => stub.close()));
+      await Promise.all(services.map((service) => service.close()));
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
     process.once('disconnect', () => void stop());
   });
+
+program.addCommand(flagsCommand());
+program.addCommand(overrideCommand());
 
 /** Starts `ficus stubs` as a child (its own event loop) and waits until it listens. */
 function forkStubs(): Promise<ChildProcess> {

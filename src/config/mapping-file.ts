@@ -134,6 +134,76 @@ const legacyTargetSchema = z
   .strict();
 export type LegacyTargetSpec = z.output<typeof legacyTargetSchema>;
 
+// ---------------------------------------------------------------- the modern target and routing
+export const modernErrorRuleSchema = z
+  .object({
+    when: z.object({ status: z.union([z.number().int().min(400).max(599), z.array(z.number().int().min(400).max(599)).min(1)]) }).strict(),
+    status: z.number().int().min(400).max(599),
+    type: z.string().min(1),
+    title: z.string().min(1),
+    detail: z.string().optional(),
+    retryAfter: z.number().int().positive().optional(),
+  })
+  .strict();
+export type ModernErrorRule = z.output<typeof modernErrorRuleSchema>;
+
+const modernTargetSchema = z
+  .object({
+    upstream: z.string().min(1),
+    /** Method and path, with input placeholders: `GET /v2/customers/{params.id}`. */
+    request: z.string().regex(/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/, 'write METHOD /path, e.g. GET /v2/customers/{params.id}'),
+    query: z.record(z.string().min(1), fieldSpecSchema).optional(),
+    /** The JSON body: `$body` as it came, or a template keyed by the modern service's names. */
+    body: z.union([z.string().startsWith('$'), z.record(z.string().min(1), fieldSpecSchema)]).optional(),
+    /** The modern JSON -> the domain answer; without it the JSON is taken as the answer. */
+    response: fieldSpecSchema.optional(),
+    errors: z.array(modernErrorRuleSchema).default([]),
+  })
+  .strict();
+export type ModernTargetSpec = z.output<typeof modernTargetSchema>;
+
+/** A JSON pointer into the domain answer, where a `*` segment stands for any one segment (any index). */
+const pointerPattern = z.string().regex(/^(\/[^/]+)+$/, 'a JSON pointer like /addresses/*/street');
+
+export const normalizerSchema = z.union([
+  z.enum(['trim', 'collapse-whitespace', 'lowercase', 'uppercase']),
+  z.object({ decimalScale: z.number().int().min(0).max(30) }).strict(),
+]);
+export type NormalizerSpec = z.output<typeof normalizerSchema>;
+
+const guardsSchema = z
+  .object({
+    windowSeconds: z.number().int().min(1).max(3600).default(60),
+    minRequests: z.number().int().min(1).default(20),
+    /** Roll back when the modern target fails more often than this share (0-1). */
+    maxErrorRate: z.number().min(0).max(1).optional(),
+    /** Roll back when shadow comparisons differ more often than this share (0-1). */
+    maxMismatchRate: z.number().min(0).max(1).optional(),
+  })
+  .strict()
+  .refine((guards) => guards.maxErrorRate !== undefined || guards.maxMismatchRate !== undefined, 'set maxErrorRate, maxMismatchRate or both');
+
+const routingSchema = z
+  .object({
+    /** What keeps a canary sticky: `params.id`, `query.x` or `header.x-customer`. */
+    stickyKey: z.string().regex(/^(params|query|header)\.[A-Za-z0-9_-]+$/, 'params.<name>, query.<name> or header.<name>').optional(),
+    /** When the modern target fails, answer a safe (GET) request from legacy instead. */
+    fallback: z.literal('legacy').optional(),
+    /** Shadow this route although it is not a GET (only for writes that are safe to repeat). */
+    shadow: z.literal('safe').optional(),
+    compare: z
+      .object({
+        ignore: z.array(pointerPattern).default([]),
+        normalize: z.record(pointerPattern, z.array(normalizerSchema).min(1)).default({}),
+        redact: z.array(pointerPattern).default([]),
+      })
+      .strict()
+      .default({ ignore: [], normalize: {}, redact: [] }),
+    guards: guardsSchema.optional(),
+  })
+  .strict();
+export type RoutingSpec = z.output<typeof routingSchema>;
+
 const exampleInputSchema = z
   .object({
     params: z.record(z.string(), z.string()).optional(),
@@ -179,6 +249,8 @@ export const routeSchema = z
     input: inputSchema.default({}),
     output: typeSpecSchema,
     legacy: legacyTargetSchema,
+    modern: modernTargetSchema.optional(),
+    routing: routingSchema.default({ compare: { ignore: [], normalize: {}, redact: [] } }),
     examples: z.array(exampleSchema).default([]),
   })
   .strict();

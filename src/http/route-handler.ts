@@ -4,7 +4,8 @@ import type { CompiledRoute } from '../mapping/index.js';
 import { isRequestMappingError, renderFieldPath, type RouteInput } from '../mapping/index.js';
 import { GatewayError, isGatewayError } from '../problem/index.js';
 import type { XmlLimits } from '../soap/index.js';
-import { invokeLegacy, type Send } from '../targets/index.js';
+import { isServerFailure, type Strangler, type TargetName } from '../strangler/index.js';
+import { invokeLegacy, invokeModern, type Send } from '../targets/index.js';
 
 /** The input of a route as it arrives, before validation. */
 export interface RawInput {
@@ -17,23 +18,89 @@ export interface RouteDependencies {
   /** The way to each upstream by name: the real Upstream.call, or canned replies. */
   sendTo(upstream: string): Send;
   readonly limits: XmlLimits;
+  /** Strangler-fig routing; without it every route is answered by legacy (as in `ficus test`). */
+  readonly strangler?: Strangler;
 }
+
+/** Facts about the HTTP request that routing may use. */
+export interface RequestFacts {
+  readonly requestId?: string;
+  header(name: string): string | undefined;
+}
+
+/** Filled in as the request goes, so even a failure can say which target it came from. */
+export interface RouteTrace {
+  target?: TargetName;
+}
+
+const noFacts: RequestFacts = { header: () => undefined };
 
 /**
  * One request through the gateway, top to bottom. Every outcome is the domain answer or a
  * GatewayError; nothing else escapes.
+ *
+ *   input    = route.input.parse(request)              400 problem on failure
+ *   decision = strangler.decide(route, request)        legacy | modern, plus an optional shadow
+ *   answer   = invoke(decision.primary)                mapping -> upstream.call -> mapping back
+ *              (modern failed, fallback: legacy, GET:   invoke(legacy) instead)
+ *   shadow   = invoke(decision.secondary), compared in the domain model; never awaited
  */
-export async function executeRoute(route: CompiledRoute, raw: RawInput, deps: RouteDependencies, signal: AbortSignal): Promise<unknown> {
+export async function executeRoute(
+  route: CompiledRoute,
+  raw: RawInput,
+  deps: RouteDependencies,
+  signal: AbortSignal,
+  facts: RequestFacts = noFacts,
+  trace: RouteTrace = {},
+): Promise<unknown> {
   const input = validateInput(route, raw);
-  const target = route.legacy;
-  const invocation = { target, input, send: deps.sendTo(target.upstream), limits: deps.limits, signal, idempotent: route.idempotent, deadlineMs: route.timeoutMs };
-  const result = await invokeLegacy(invocation).catch(
-    (error: unknown) => {
-      if (isRequestMappingError(error)) throw invalidRequest([{ path: renderFieldPath(error.path), message: error.reason }]);
-      throw error;
-    },
-  );
-  return validateOutput(route, result);
+  const context = { input, requestId: facts.requestId, header: (name: string) => facts.header(name) };
+  const decision = deps.strangler?.decide(route, context) ?? { primary: 'legacy' as const, secondary: undefined };
+  trace.target = decision.primary;
+  const answer = await answerFrom(decision.primary, route, input, deps, signal, trace);
+  if (decision.secondary !== undefined && deps.strangler) {
+    const secondary = decision.secondary;
+    deps.strangler.shadow(route, trace.target, answer, (shadowSignal) => answerOf(secondary, route, input, deps, shadowSignal), context);
+  }
+  return answer;
+}
+
+async function answerFrom(
+  primary: TargetName,
+  route: CompiledRoute,
+  input: RouteInput,
+  deps: RouteDependencies,
+  signal: AbortSignal,
+  trace: RouteTrace,
+): Promise<unknown> {
+  if (primary === 'legacy') return answerOf('legacy', route, input, deps, signal);
+  try {
+    const answer = await answerOf('modern', route, input, deps, signal);
+    deps.strangler?.recordModernCall(route, false);
+    return answer;
+  } catch (error) {
+    const failed = isServerFailure(error);
+    deps.strangler?.recordModernCall(route, failed);
+    if (!failed || route.routing.fallback !== 'legacy' || route.method !== 'GET' || signal.aborted) throw error;
+    deps.strangler?.recordFallback(route);
+    trace.target = 'legacy';
+    return answerOf('legacy', route, input, deps, signal);
+  }
+}
+
+/** One target's answer in the domain model, validated against the route's output type. */
+async function answerOf(target: TargetName, route: CompiledRoute, input: RouteInput, deps: RouteDependencies, signal: AbortSignal): Promise<unknown> {
+  const common = { input, signal, idempotent: route.idempotent, deadlineMs: route.timeoutMs };
+  try {
+    const result =
+      target === 'modern' && route.modern
+        ? await invokeModern({ ...common, target: route.modern, send: deps.sendTo(route.modern.upstream), operation: route.id })
+        : await invokeLegacy({ ...common, target: route.legacy, send: deps.sendTo(route.legacy.upstream), limits: deps.limits });
+    return validateOutput(route, result);
+  } catch (error) {
+    if (isRequestMappingError(error)) throw invalidRequest([{ path: renderFieldPath(error.path), message: error.reason }]);
+    throw error;
+  }
 }
 
 function validateInput(route: CompiledRoute, raw: RawInput): RouteInput {

@@ -3,7 +3,8 @@ import { GatewayError } from '../problem/index.js';
 import type { SoapFault } from '../soap/index.js';
 import type { CompileContext } from './compile-context.js';
 import { compileReader, type Reader } from './reply-reader.js';
-import { compileSource, type RouteInput, type SourceScope } from './sources.js';
+import { compileInputTemplate } from './input-template.js';
+import type { RouteInput, SourceScope } from './sources.js';
 
 /**
  * SOAP faults -> problems, per route: the route's rules first, then the feature's. A rule matches
@@ -61,7 +62,7 @@ function detailCodeOf(read: Reader, fault: SoapFault): string | null {
 function compileRule(rule: FaultRule, scope: SourceScope, where: string, context: CompileContext): CompiledRule {
   const { code, subcode, detail } = rule.when;
   const codes = detail === undefined ? undefined : new Set(Array.isArray(detail) ? detail : [detail]);
-  const renderDetail = rule.detail === undefined ? () => undefined : compileTemplate(rule.detail, scope, `${where}.detail`, context);
+  const renderDetail = rule.detail === undefined ? () => undefined : compileInputTemplate(rule.detail, scope, `${where}.detail`, context);
   return {
     matches: (fault, detailCode) =>
       (code === undefined || code === fault.kind || code === fault.code) &&
@@ -76,23 +77,4 @@ function compileRule(rule: FaultRule, scope: SourceScope, where: string, context
         retryAfterSeconds: rule.retryAfter,
       }),
   };
-}
-
-/** `No customer {params.id}.` -> a function of the route input; sources are checked at load. */
-function compileTemplate(
-  template: string,
-  scope: SourceScope,
-  where: string,
-  context: CompileContext,
-): (input: RouteInput) => string {
-  const pieces: Array<string | ((input: RouteInput) => string)> = [];
-  let last = 0;
-  for (const match of template.matchAll(/\{((?:params|query|body)(?:\.[A-Za-z0-9_-]+)*)\}/g)) {
-    pieces.push(template.slice(last, match.index));
-    const source = context.issues.guard(where, () => compileSource(`$${match[1]}`, scope));
-    if (source) pieces.push((input) => String(source.read(input) ?? ''));
-    last = match.index + match[0].length;
-  }
-  pieces.push(template.slice(last));
-  return (input) => pieces.map((piece) => (typeof piece === 'string' ? piece : piece(input))).join('');
 }

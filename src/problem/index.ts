@@ -6,8 +6,11 @@
 /** The built-in problem types. Mappings add their own (e.g. `customer-not-found`). */
 export const builtInProblems = {
   'invalid-request': { status: 400, title: 'The request is not valid' },
+  unauthorized: { status: 401, title: 'A valid bearer token is required' },
   'not-found': { status: 404, title: 'No such resource' },
   'method-not-allowed': { status: 405, title: 'Method not allowed on this resource' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  'precondition-failed': { status: 412, title: 'The resource has changed since you read it' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   'internal-error': { status: 500, title: 'The gateway failed unexpectedly' },

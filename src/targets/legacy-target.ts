@@ -1,6 +1,6 @@
 import { isReplyMappingError, renderFieldPath, type CompiledLegacyTarget, type RouteInput } from '../mapping/index.js';
 import { GatewayError } from '../problem/index.js';
-import { buildEnvelope, openEnvelope, soapRequestHeaders, type SoapReply } from '../soap/index.js';
+import { buildEnvelope, nextTurn, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
 import type { XmlLimits } from '../soap/index.js';
 import { classifyByStatus, type ReplyClass, type UpstreamReply, type UpstreamRequest } from '../upstream/index.js';
 
@@ -38,7 +38,7 @@ export async function invokeLegacy({ target, input, send, limits, signal, idempo
     },
     signal,
   );
-  const opened = replies.open(reply);
+  const opened = await replies.open(reply);
   if (opened.fault) throw target.mapFault(opened.fault, input);
   if (reply.status < 200 || reply.status > 299) {
     throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system answered HTTP ${reply.status} without a SOAP fault.`);
@@ -48,7 +48,10 @@ export async function invokeLegacy({ target, input, send, limits, signal, idempo
     throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a ${operation.name} response.`);
   }
   try {
-    return target.readReply(body);
+    const answer = target.readReply(body);
+    // A large reply was read in slices; the answer is checked and written in a later turn.
+    if (replies.large) await nextTurn();
+    return answer;
   } catch (error) {
     if (!isReplyMappingError(error)) throw error;
     // The field is named, the legacy value is not: it stays in the logs.
@@ -62,15 +65,19 @@ export async function invokeLegacy({ target, input, send, limits, signal, idempo
 /**
  * Opens each reply once: the upstream's policy stages ask what a reply means (a SOAP client fault
  * arrives as HTTP 500 but must not count against the upstream), and the target then reads the
- * same parsed envelope.
+ * same envelope, whose rest a large reply gives in slices that keep the event loop free.
  */
 class EnvelopeCache {
-  private last: { reply: UpstreamReply; opened: SoapReply | GatewayError } | undefined;
+  private last: { reply: UpstreamReply; opened: EnvelopeReading | GatewayError } | undefined;
 
   constructor(
     private readonly target: CompiledLegacyTarget,
     private readonly limits: XmlLimits,
   ) {}
+
+  get large(): boolean {
+    return this.last !== undefined && !(this.last.opened instanceof GatewayError) && this.last.opened.large;
+  }
 
   classify(reply: UpstreamReply): ReplyClass {
     const opened = this.attempt(reply);
@@ -79,25 +86,31 @@ class EnvelopeCache {
     return classifyByStatus(reply);
   }
 
-  open(reply: UpstreamReply): SoapReply {
+  async open(reply: UpstreamReply): Promise<SoapReply> {
     const opened = this.attempt(reply);
     if (opened instanceof GatewayError) throw opened;
-    return opened;
+    return opened.complete().catch((error: unknown) => {
+      throw unusable(reply, this.target, error);
+    });
   }
 
-  private attempt(reply: UpstreamReply): SoapReply | GatewayError {
+  private attempt(reply: UpstreamReply): EnvelopeReading | GatewayError {
     if (this.last?.reply !== reply) this.last = { reply, opened: openReply(reply, this.target, this.limits) };
     return this.last.opened;
   }
 }
 
-function openReply(reply: UpstreamReply, target: CompiledLegacyTarget, limits: XmlLimits): SoapReply | GatewayError {
+function openReply(reply: UpstreamReply, target: CompiledLegacyTarget, limits: XmlLimits): EnvelopeReading | GatewayError {
   try {
-    return openEnvelope(reply.body, target.operation.soapVersion, limits);
+    return readEnvelope(reply.body, target.operation.soapVersion, limits);
   } catch (error) {
-    const status = reply.status >= 200 && reply.status < 300 ? '' : ` (HTTP ${reply.status})`;
-    return GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
-      cause: error,
-    });
+    return unusable(reply, target, error);
   }
+}
+
+function unusable(reply: UpstreamReply, target: CompiledLegacyTarget, error: unknown): GatewayError {
+  const status = reply.status >= 200 && reply.status < 300 ? '' : ` (HTTP ${reply.status})`;
+  return GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
+    cause: error,
+  });
 }

@@ -52,7 +52,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 describe('ficus validate', () => {
   it('accepts the demo configuration', () => {
     const result = ficus(['validate']);
-    expect(result.stdout).toMatch(/^ok: 5 routes in 2 mapping file\(s\), 2 upstream\(s\)/);
+    expect(result.stdout).toMatch(/^ok: 5 routes in 2 mapping file\(s\), 3 upstream\(s\) \(2 SOAP\)/);
     expect(result.status).toBe(0);
   });
 

@@ -1,39 +1,68 @@
 import { pino } from 'pino';
-import { startCustomerStub, startPolicyStub, type RunningStub } from '../../legacy-stubs/index.js';
-import { startGateway, type RunningGateway } from '../../src/gateway.js';
+import {
+  startCustomerStub,
+  startModernCustomerService,
+  startPolicyStub,
+  type RunningModernService,
+  type RunningStub,
+} from '../../legacy-stubs/index.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway.js';
 
 export interface RunningDemo {
   readonly gateway: RunningGateway;
   readonly crm: RunningStub;
   readonly policy: RunningStub;
+  readonly modern: RunningModernService;
   /** GET/PUT against the domain API; returns status, headers and parsed JSON. */
   call(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
+  /** The same against the admin API. */
+  admin(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
-/** The bundled demo on ephemeral loopback ports: both stubs and the gateway, with gateway.yaml. */
-export async function startDemo(): Promise<RunningDemo> {
-  const [crm, policy] = await Promise.all([startCustomerStub(), startPolicyStub()]);
+export const demoAdminToken = 'test-admin-token';
+export const demoOverrideSecret = 'test-override-secret';
+
+async function callJson(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** The bundled demo on ephemeral loopback ports: the stubs, the modern service and the gateway. */
+export async function startDemo(overrides: Partial<GatewayOptions> = {}): Promise<RunningDemo> {
+  const [crm, policy, modern] = await Promise.all([startCustomerStub(), startPolicyStub(), startModernCustomerService()]);
   const gateway = await startGateway({
     configPath: 'gateway.yaml',
     host: '127.0.0.1',
     port: 0,
     adminPort: 0,
-    endpoints: { crm: [crm.url], policy: [policy.url] },
+    endpoints: { crm: [crm.url], policy: [policy.url], 'customer-service': [modern.url] },
+    flagLog: 'memory',
+    adminToken: demoAdminToken,
+    overrideSecret: demoOverrideSecret,
     logger: pino({ level: 'silent' }),
+    ...overrides,
   });
   return {
     gateway,
     crm,
     policy,
-    async call(path, init) {
-      const response = await fetch(gateway.domainUrl + path, init);
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-    },
+    modern,
+    call: (path, init) => callJson(gateway.domainUrl + path, init),
+    admin: (path, init) => callJson(gateway.adminUrl + path, init),
     async close() {
       await gateway.close();
-      await Promise.all([crm.close(), policy.close()]);
+      await Promise.all([crm.close(), policy.close(), modern.close()]);
     },
   };
+}
+
+/** PUT /admin/flags/{route} with the demo's token. */
+export function flip(demo: RunningDemo, route: string, flag: { stage: string; percent?: number }, reason = 'test', headers: Record<string, string> = {}) {
+  return demo.admin(`/admin/flags/${route}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${demoAdminToken}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ ...flag, reason }),
+  });
 }

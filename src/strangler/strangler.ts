@@ -1,0 +1,184 @@
+import type { Logger } from 'pino';
+import type { CompiledRoute, RouteInput } from '../mapping/index.js';
+import { compileComparison } from './compare.js';
+import { decide, type Decision } from './decide.js';
+import { usesModern, type TargetName } from './flag.js';
+import type { FlagService } from './flag-service.js';
+import { SlidingGuard, type GuardVerdict } from './guard.js';
+import { overrideHeader, verifyOverride } from './override.js';
+import { ShadowReport, type ShadowSnapshot } from './shadow-report.js';
+
+export interface ShadowSettings {
+  /** Shadow calls in flight at most, over all routes; more are skipped and counted. */
+  readonly maxConcurrent: number;
+  /** The shadow call's own deadline. */
+  readonly timeoutMs: number;
+  /** Mismatch samples kept per route. */
+  readonly samples: number;
+}
+
+export interface StranglerOptions {
+  readonly flags: FlagService;
+  readonly routes: readonly CompiledRoute[];
+  readonly shadow: ShadowSettings;
+  readonly overrideSecret: string | undefined;
+  readonly logger: Logger;
+}
+
+export interface RequestContext {
+  readonly input: RouteInput;
+  readonly requestId: string | undefined;
+  header(name: string): string | undefined;
+}
+
+interface RouteState {
+  readonly route: CompiledRoute;
+  readonly comparison: ReturnType<typeof compileComparison>;
+  readonly report: ShadowReport;
+  readonly guard: SlidingGuard | undefined;
+  readonly shadowable: boolean;
+  fallbacks: number;
+  overrides: number;
+  rollingBack: boolean;
+}
+
+/**
+ * Strangler-fig routing for every route: which target answers (flag, canary bucket, signed
+ * override), the shadow call and its comparison, fallbacks, and guards that roll a flag back.
+ */
+export class Strangler {
+  private readonly states = new Map<string, RouteState>();
+  private shadowsInFlight = 0;
+
+  constructor(private readonly options: StranglerOptions) {
+    for (const route of options.routes) {
+      const comparison = compileComparison(route.routing.compare);
+      this.states.set(route.id, {
+        route,
+        comparison,
+        report: new ShadowReport(comparison, options.shadow.samples),
+        guard: route.routing.guards ? new SlidingGuard(route.routing.guards) : undefined,
+        shadowable: route.method === 'GET' || route.routing.shadow === 'safe',
+        fallbacks: 0,
+        overrides: 0,
+        rollingBack: false,
+      });
+    }
+    options.flags.onChange((event) => this.states.get(event.route)?.guard?.reset());
+  }
+
+  get flags(): FlagService {
+    return this.options.flags;
+  }
+
+  decide(route: CompiledRoute, context: RequestContext): Decision {
+    const forced = this.override(route, context);
+    if (forced) return { primary: forced, secondary: undefined };
+    const decision = decide(this.options.flags.flagOf(route.id), route.id, this.stickyKey(route, context));
+    const state = this.states.get(route.id);
+    return decision.secondary === undefined || state?.shadowable ? decision : { primary: decision.primary, secondary: undefined };
+  }
+
+  /**
+   * Calls the secondary target on the side and compares. Never awaited by the request: it cannot
+   * delay or fail the client's answer. `run` gets the shadow's own deadline.
+   */
+  shadow(route: CompiledRoute, primary: TargetName, primaryAnswer: unknown, run: (signal: AbortSignal) => Promise<unknown>, context: RequestContext): void {
+    const state = this.states.get(route.id);
+    if (!state) return;
+    if (this.shadowsInFlight >= this.options.shadow.maxConcurrent) {
+      state.report.recordSkip();
+      return;
+    }
+    this.shadowsInFlight++;
+    const secondaryIsModern = primary === 'legacy';
+    run(AbortSignal.timeout(this.options.shadow.timeoutMs))
+      .then(
+        (secondaryAnswer) => {
+          if (secondaryIsModern) this.recordModernCall(route, false);
+          const differences = state.comparison.diff(primaryAnswer, secondaryAnswer);
+          if (differences.length === 0) state.report.recordMatch();
+          else state.report.recordMismatch(differences, { requestId: context.requestId, primary, input: { params: { ...context.input.params }, query: { ...context.input.query } } });
+          this.judge(state, state.guard?.recordComparison(differences.length > 0));
+        },
+        (error: unknown) => {
+          state.report.recordSecondaryFailure();
+          if (secondaryIsModern) this.recordModernCall(route, isServerFailure(error));
+          this.options.logger.debug({ route: route.id, err: error }, 'shadow call failed');
+        },
+      )
+      .finally(() => {
+        this.shadowsInFlight--;
+      });
+  }
+
+  /** A modern call ended (as primary or shadow); failures count toward the route's guard. */
+  recordModernCall(route: CompiledRoute, failed: boolean): void {
+    const state = this.states.get(route.id);
+    if (state) this.judge(state, state.guard?.recordCall(failed));
+  }
+
+  recordFallback(route: CompiledRoute): void {
+    const state = this.states.get(route.id);
+    if (state) state.fallbacks++;
+  }
+
+  shadowReport(routeId: string): ShadowSnapshot | undefined {
+    return this.states.get(routeId)?.report.snapshot();
+  }
+
+  routeCounters(): Record<string, { fallbacks: number; overrides: number }> {
+    return Object.fromEntries([...this.states].map(([id, state]) => [id, { fallbacks: state.fallbacks, overrides: state.overrides }]));
+  }
+
+  private override(route: CompiledRoute, context: RequestContext): TargetName | undefined {
+    const header = context.header(overrideHeader);
+    if (header === undefined) return undefined;
+    const verdict = verifyOverride(header, this.options.overrideSecret, route.id);
+    const log = { route: route.id, requestId: context.requestId };
+    if (!verdict.ok) {
+      this.options.logger.warn({ ...log, reason: verdict.reason }, 'override header refused');
+      return undefined;
+    }
+    if (verdict.target === 'modern' && !route.modern) {
+      this.options.logger.warn({ ...log, reason: 'the route has no modern target' }, 'override header refused');
+      return undefined;
+    }
+    const state = this.states.get(route.id);
+    if (state) state.overrides++;
+    this.options.logger.info({ ...log, target: verdict.target }, 'override header used');
+    return verdict.target;
+  }
+
+  private stickyKey(route: CompiledRoute, context: RequestContext): string | undefined {
+    const key = route.routing.stickyKey;
+    if (key === undefined) return undefined;
+    const dot = key.indexOf('.');
+    const [kind, name] = [key.slice(0, dot), key.slice(dot + 1)];
+    const value = kind === 'header' ? context.header(name) : kind === 'params' ? context.input.params[name] : context.input.query[name];
+    return value === undefined || value === null ? undefined : String(value);
+  }
+
+  private judge(state: RouteState, verdict: GuardVerdict | undefined): void {
+    if (!verdict || state.rollingBack) return;
+    const flags = this.options.flags;
+    if (!usesModern(flags.flagOf(state.route.id))) return;
+    state.rollingBack = true;
+    const previous = flags.previousFlag(state.route.id);
+    flags
+      .change({ route: state.route.id, flag: previous, actor: 'guard', reason: verdict.reason, ifVersion: flags.version })
+      .then(
+        (result) => this.options.logger.warn({ route: state.route.id, event: result.event }, 'guard rolled the flag back'),
+        (error: unknown) => this.options.logger.error({ route: state.route.id, err: error }, 'guard could not roll the flag back'),
+      )
+      .finally(() => {
+        state.rollingBack = false;
+      });
+  }
+}
+
+/** Only the upstream's own failures count against modern: a 404 is an answer, not an outage. */
+export function isServerFailure(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status !== 'number' || status >= 500;
+}

@@ -1,0 +1,46 @@
+import { isReplyMappingError, renderFieldPath, type CompiledModernTarget, type RouteInput } from '../mapping/index.js';
+import { GatewayError } from '../problem/index.js';
+import type { Send } from './legacy-target.js';
+
+export interface ModernInvocation {
+  readonly target: CompiledModernTarget;
+  readonly input: RouteInput;
+  readonly send: Send;
+  readonly signal: AbortSignal;
+  readonly operation: string;
+  readonly idempotent: boolean;
+  readonly deadlineMs: number | undefined;
+}
+
+/** One call to a modern HTTP/JSON service: mapping -> JSON request -> upstream -> JSON -> mapping. */
+export async function invokeModern({ target, input, send, signal, operation, idempotent, deadlineMs }: ModernInvocation): Promise<unknown> {
+  const body = target.buildBody(input);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const reply = await send(
+    {
+      method: target.method,
+      path: target.buildPath(input),
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      operation,
+      idempotent,
+      deadlineMs,
+    },
+    signal,
+  );
+  if (reply.status < 200 || reply.status > 299) throw target.mapError(reply.status, input);
+  let json: unknown;
+  try {
+    json = reply.body.length === 0 ? null : JSON.parse(reply.body.toString('utf8'));
+  } catch (error) {
+    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} service sent a reply that is not JSON.`, { cause: error });
+  }
+  try {
+    return target.readReply(json);
+  } catch (error) {
+    if (!isReplyMappingError(error)) throw error;
+    const field = error.path.length > 0 ? ` at ${renderFieldPath(error.path)}` : '';
+    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} service sent a reply that does not fit the mapping${field}.`, { cause: error });
+  }
+}
