@@ -2,11 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type ConfigIssue, type LoadedConfig, type LoadOptions } from './config/index.js';
-import { createAdminApp, createDomainApp, type RouteDependencies } from './http/index.js';
+import { createAdminApp, createDomainApp, createFlagRoutes, type RouteDependencies } from './http/index.js';
+import { FileFlagStore, FlagService, MemoryFlagStore, Strangler, type FlagStore } from './strangler/index.js';
 import { compileMappings, type CompiledMappings } from './mapping/index.js';
 import { loadWsdl, type WsdlContract, type XmlLimits } from './soap/index.js';
 import { createLogger, type Logger } from './telemetry/index.js';
-import { UpstreamRegistry } from './upstream/index.js';
+import { UpstreamRegistry, upstreamEventLevel } from './upstream/index.js';
 
 /**
  * The composition root: config -> WSDLs -> compiled mappings -> upstreams -> HTTP listeners.
@@ -39,7 +40,7 @@ export async function prepareConfig(configPath: string, options: LoadOptions = {
         .filter(([name, upstream]) => upstream.wsdl !== undefined && !contracts.has(name))
         .map(([name]) => name),
     );
-    mappings = compileMappings(loaded.mappingSources, { contracts, withoutContract });
+    mappings = compileMappings(loaded.mappingSources, { contracts, withoutContract, upstreams: new Set(Object.keys(loaded.gateway.upstreams)) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     issues.push(...error.issues);
@@ -61,6 +62,12 @@ export interface GatewayOptions extends LoadOptions {
   readonly adminPort?: number;
   readonly adminHost?: string;
   readonly logger?: Logger;
+  /** Bearer token for admin writes (FICUS_ADMIN_TOKEN); without it, writes are refused. */
+  readonly adminToken?: string;
+  /** Key of signed Ficus-Override headers (FICUS_OVERRIDE_SECRET); without it, overrides are refused. */
+  readonly overrideSecret?: string;
+  /** Replaces gateway.yaml's `flags.log` (a file, or `memory`). */
+  readonly flagLog?: string;
 }
 
 export interface RunningGateway {
@@ -75,7 +82,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const config = await prepareConfig(options.configPath, options);
   const { gateway } = config.loaded;
   const upstreams = new UpstreamRegistry(gateway.upstreams, gateway.limits);
+  upstreams.onEvent((event) => logger[upstreamEventLevel(event)](event, `upstream ${event.kind}`));
+  const strangler = await openStrangler(config, options, logger);
   const dependencies: RouteDependencies = {
+    strangler,
     sendTo: (name) => {
       const upstream = upstreams.get(name);
       return (request, signal) => upstream.call(request, signal);
@@ -89,7 +99,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxRequestBodyBytes: gateway.limits.maxRequestBodyBytes,
     logger,
   });
-  const adminApp = createAdminApp({ problemTypeBase: gateway.problemTypeBase });
+  const adminApp = createAdminApp({
+    problemTypeBase: gateway.problemTypeBase,
+    upstreams,
+    flagRoutes: createFlagRoutes({ strangler, adminToken: options.adminToken, problemTypeBase: gateway.problemTypeBase }),
+  });
   const domain = await listen(domainApp, options.host ?? '0.0.0.0', options.port ?? 8080);
   let admin: Server;
   try {
@@ -97,6 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   } catch (error) {
     await closeServer(domain);
     await upstreams.close();
+    await strangler.flags.close();
     throw error;
   }
   const domainUrl = urlOf(domain);
@@ -109,8 +124,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: async () => {
       await Promise.all([closeServer(domain), closeServer(admin)]);
       await upstreams.close();
+      await strangler.flags.close();
     },
   };
+}
+
+/** The flag log (file or memory) folded into the routing table, and the strangler that uses it. */
+async function openStrangler(config: PreparedConfig, options: GatewayOptions, logger: Logger): Promise<Strangler> {
+  const { gateway } = config.loaded;
+  const log = options.flagLog ?? gateway.flags.log;
+  const store: FlagStore = log === 'memory' ? new MemoryFlagStore() : new FileFlagStore(config.loaded.resolvePath(log));
+  const routes = config.mappings.routes.map((route) => ({ id: route.id, hasModern: route.modern !== undefined }));
+  const { service, warnings } = await FlagService.open(store, routes);
+  for (const warning of warnings) logger.warn(warning);
+  return new Strangler({ flags: service, routes: config.mappings.routes, shadow: gateway.shadow, overrideSecret: options.overrideSecret, logger });
 }
 
 function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, hostname: string, port: number): Promise<Server> {

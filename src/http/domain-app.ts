@@ -4,8 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { CompiledRoute, HttpMethod } from '../mapping/index.js';
 import { GatewayError, isGatewayError } from '../problem/index.js';
+import { apiReference } from './api-reference.js';
+import { buildOpenApiDocument } from './openapi.js';
 import { problemResponse } from './problem-response.js';
-import { executeRoute, invalidRequest, logFailure, type RawInput, type RouteDependencies } from './route-handler.js';
+import { executeRoute, invalidRequest, logFailure, type RawInput, type RouteDependencies, type RouteTrace } from './route-handler.js';
 
 export interface DomainAppOptions {
   readonly routes: readonly CompiledRoute[];
@@ -16,6 +18,9 @@ export interface DomainAppOptions {
 }
 
 type DomainEnv = { Variables: { requestId: string } };
+
+/** Names who answered: legacy or modern. Gateway-made answers (400, 404, 405) carry none. */
+const targetHeader = 'ficus-target';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -44,6 +49,8 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
     methodsByPath.set(honoPath, [...(methodsByPath.get(honoPath) ?? []), route.method]);
     app.on(route.method, honoPath, limitBody, (c) => handleRoute(c, route));
   }
+  // The API describes itself (a route of the same path and method wins).
+  app.route('/', apiReference({ document: () => buildOpenApiDocument(options.routes, { problemTypeBase }) }));
   for (const [honoPath, methods] of methodsByPath) {
     app.all(honoPath, (c) =>
       withAllow(problem(c, GatewayError.of('method-not-allowed', `Use ${methods.join(' or ')} on this resource.`)), methods),
@@ -58,21 +65,25 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
 
   async function handleRoute(c: Context<DomainEnv>, route: CompiledRoute): Promise<Response> {
     const started = performance.now();
+    const trace: RouteTrace = {};
+    const requestId = c.get('requestId');
     let status = 500;
     try {
       const raw: RawInput = { params: c.req.param() as Record<string, string>, query: queryOf(c), body: await bodyOf(c, route) };
+      const facts = { requestId, header: (name: string) => c.req.header(name) };
       // The client's disconnect aborts the upstream call too.
-      const answer = await executeRoute(route, raw, options.dependencies, c.req.raw.signal);
+      const answer = await executeRoute(route, raw, options.dependencies, c.req.raw.signal, facts, trace);
       status = route.successStatus;
+      if (trace.target) c.header(targetHeader, trace.target);
       return c.json(answer as object, status as 200);
     } catch (error) {
       logFailure(logger, route, error);
       const gatewayError = isGatewayError(error) ? error : GatewayError.of('internal-error', 'The gateway failed; the failure is logged.');
       status = gatewayError.status;
-      return problem(c, gatewayError);
+      return problemResponse(gatewayError, problemTypeBase, new URL(c.req.url).pathname, { 'x-request-id': requestId, [targetHeader]: trace.target });
     } finally {
       const ms = Math.round(performance.now() - started);
-      logger.info({ route: route.id, method: route.method, status, ms, requestId: c.get('requestId') }, 'request');
+      logger.info({ route: route.id, method: route.method, target: trace.target, status, ms, requestId }, 'request');
     }
   }
 }

@@ -13,9 +13,11 @@ import { parseXml } from '../soap/index.js';
 import type { WsdlContract } from '../soap/index.js';
 import type { CompileContext } from './compile-context.js';
 import type { CompiledExample, CompiledLegacyTarget, CompiledRoute, HttpMethod } from './compiled-route.js';
+import { declaredProblems } from './declared-problems.js';
 import { TypeRegistry } from './domain-types.js';
 import { compileFaultMapper } from './fault-mapper.js';
 import { compileReader } from './reply-reader.js';
+import { compileModernTarget } from './modern-mapping.js';
 import { compileRequestBody } from './request-writer.js';
 import type { RouteInput, SourceScope } from './sources.js';
 import type { TransformContext } from './transforms/index.js';
@@ -34,6 +36,8 @@ export interface CompiledMappings {
 }
 
 interface CompileEnvironment {
+  /** Every upstream of gateway.yaml (modern targets may use any of them). */
+  readonly upstreams?: ReadonlySet<string>;
   /** SOAP upstream name -> its WSDL contract. */
   readonly contracts: ReadonlyMap<string, WsdlContract>;
   /** Upstreams that exist but whose WSDL failed to load (reported there, so not again per route). */
@@ -158,10 +162,15 @@ function compileRoute(
     return types.schemaFor(route.output, 'output');
   });
   const legacy = compileLegacyTarget(route, mapping, environment, `${where}.legacy`, context);
+  const modern =
+    route.modern === undefined
+      ? undefined
+      : compileModernTarget(route.modern, environment.upstreams ?? new Set(environment.contracts.keys()), sourceScope(route), `${where}.modern`, context);
+  checkRouting(route, `${where}.routing`, issues);
   const examples = route.examples
     .map((example, index) => compileExample(example, index, legacy?.operation.soapVersion, source, `${where}.examples.${index}`, issues))
     .filter((example): example is CompiledExample => example !== undefined);
-  if (!input || !output || !legacy) return undefined;
+  if (!input || !output || !legacy || (route.modern && !modern)) return undefined;
   return {
     id: `${mapping.feature}.${name}`,
     feature: mapping.feature,
@@ -175,9 +184,21 @@ function compileRoute(
     input,
     hasBody: route.input.body !== undefined,
     output,
+    declaredProblems: declaredProblems([...(route.legacy.faults?.rules ?? []), ...(mapping.faults?.rules ?? []), ...(route.modern?.errors ?? [])]),
     legacy,
+    modern,
+    routing: route.routing,
     examples,
   };
+}
+
+function checkRouting(route: RouteSpec, where: string, issues: IssueCollector): void {
+  const { routing } = route;
+  const needsModern = routing.fallback !== undefined || routing.guards !== undefined || routing.stickyKey !== undefined || routing.shadow !== undefined;
+  if (needsModern && route.modern === undefined) issues.add(where, 'routing settings need a modern target; add `modern:` to the route');
+  const [kind, name] = (routing.stickyKey ?? '').split('.');
+  if (kind === 'params' && !Object.hasOwn(route.input.params ?? {}, name!)) issues.add(`${where}.stickyKey`, `the route declares no input.params.${name}`);
+  if (kind === 'query' && !Object.hasOwn(route.input.query ?? {}, name!)) issues.add(`${where}.stickyKey`, `the route declares no input.query.${name}`);
 }
 
 function inputSchema(route: RouteSpec, types: TypeRegistry): z.ZodType<RouteInput> {

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import type { XmlNode } from '../soap/index.js';
-import type { XmlElement } from '../soap/index.js';
-import type { WsdlOperation } from '../soap/index.js';
+import type { RoutingSpec } from '../config/index.js';
+import type { GatewayError } from '../problem/index.js';
+import type { WsdlOperation, XmlElement, XmlNode } from '../soap/index.js';
 import type { FaultMapper } from './fault-mapper.js';
+import type { DeclaredProblem } from './declared-problems.js';
 import type { RouteInput } from './sources.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,6 +16,20 @@ export interface CompiledLegacyTarget {
   /** Throws ReplyMappingError when the reply does not fit the mapping. */
   readReply(body: XmlElement): unknown;
   readonly mapFault: FaultMapper;
+}
+
+/** The modern side of a route: a JSON call to a new service. */
+export interface CompiledModernTarget {
+  readonly upstream: string;
+  readonly method: HttpMethod;
+  /** The path (values encoded) and query string. */
+  buildPath(input: RouteInput): string;
+  /** The JSON body, or undefined for none. */
+  buildBody(input: RouteInput): unknown;
+  /** The modern JSON -> the domain answer; throws ReplyMappingError when it does not fit. */
+  readReply(json: unknown): unknown;
+  /** A non-2xx status -> the problem to answer with. */
+  mapError(status: number, input: RouteInput): GatewayError;
 }
 
 export interface CompiledExample {
@@ -48,6 +63,11 @@ export interface CompiledRoute {
   readonly input: z.ZodType<RouteInput>;
   readonly hasBody: boolean;
   readonly output: z.ZodType;
+  /** The problems the route's fault and error rules (its own, then its feature's) can answer with. */
+  readonly declaredProblems: readonly DeclaredProblem[];
   readonly legacy: CompiledLegacyTarget;
+  readonly modern: CompiledModernTarget | undefined;
+  /** How the route may move to modern: sticky key, fallback, shadow comparison, guards. */
+  readonly routing: RoutingSpec;
   readonly examples: readonly CompiledExample[];
 }

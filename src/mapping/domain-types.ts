@@ -50,7 +50,7 @@ function primitiveSchema(name: PrimitiveName, mode: SchemaMode): z.ZodType {
     case 'decimal':
       return z.string().regex(decimalPattern, 'expected a decimal string like "1500.00"');
     case 'date':
-      return z.string().refine(isCalendarDate, 'expected a date as YYYY-MM-DD');
+      return z.string().refine(isCalendarDate, 'expected a date as YYYY-MM-DD').meta({ format: 'date' });
     case 'datetime':
       return z.iso.datetime({ offset: true });
     case 'integer':
@@ -63,7 +63,7 @@ function primitiveSchema(name: PrimitiveName, mode: SchemaMode): z.ZodType {
         : z.number();
     case 'boolean':
       return mode === 'param'
-        ? z.enum(['true', 'false'], 'expected true or false').transform((value) => value === 'true')
+        ? z.enum(['true', 'false'], 'expected true or false').transform((value) => value === 'true').pipe(z.boolean())
         : z.boolean();
   }
 }
@@ -91,7 +91,23 @@ function applyConstraints(schema: z.ZodType, spec: Exclude<TypeSpec, string>): z
       `must be ${describeRange(minimum, maximum)}`,
     );
   }
+  // Refinements are invisible to JSON Schema (the OpenAPI document); say the same as keywords.
+  const keywords = jsonSchemaKeywords(spec, result instanceof z.ZodString);
+  if (keywords) result = result.meta(keywords);
   return spec.description ? result.describe(spec.description) : result;
+}
+
+function jsonSchemaKeywords(spec: Exclude<TypeSpec, string>, stringChecked: boolean): Record<string, unknown> | undefined {
+  const keywords: Record<string, unknown> = {};
+  if (!stringChecked) {
+    if (spec.pattern !== undefined) keywords['pattern'] = spec.pattern;
+    if (spec.minLength !== undefined) keywords['minLength'] = spec.minLength;
+    if (spec.maxLength !== undefined) keywords['maxLength'] = spec.maxLength;
+  }
+  if (spec.minimum !== undefined) keywords['minimum'] = spec.minimum;
+  if (spec.maximum !== undefined) keywords['maximum'] = spec.maximum;
+  if (spec.example !== undefined) keywords['examples'] = [spec.example];
+  return Object.keys(keywords).length > 0 ? keywords : undefined;
 }
 
 function matchesStringConstraints(value: string, spec: Exclude<TypeSpec, string>): boolean {
@@ -103,6 +119,16 @@ function matchesStringConstraints(value: string, spec: Exclude<TypeSpec, string>
 function describeRange(minimum: number | undefined, maximum: number | undefined): string {
   if (minimum !== undefined && maximum !== undefined) return `between ${minimum} and ${maximum}`;
   return minimum !== undefined ? `at least ${minimum}` : `at most ${maximum}`;
+}
+
+const declaredNames = new WeakMap<object, string>();
+
+/**
+ * The name of the declared type a schema is (`Customer`), or undefined for any other schema; the
+ * OpenAPI document lists each declared type once, under this name, and refers to it.
+ */
+export function declaredTypeName(schema: object): string | undefined {
+  return declaredNames.get(schema);
 }
 
 /**
@@ -176,6 +202,7 @@ export class TypeRegistry {
     // Lazy, so recursive and forward references resolve once every type is known.
     const schema = z.lazy(() => this.declarationSchema(declaration, mode));
     this.cache.set(key, schema);
+    declaredNames.set(schema, name);
     return schema;
   }
 

@@ -1,6 +1,7 @@
 export { compileMappings, type CompiledMappings, type MappingSource } from './compile.js';
-export type { CompiledExample, CompiledLegacyTarget, CompiledRoute, HttpMethod } from './compiled-route.js';
-export { TypeRegistry } from './domain-types.js';
+export type { CompiledExample, CompiledLegacyTarget, CompiledModernTarget, CompiledRoute, HttpMethod } from './compiled-route.js';
+export type { DeclaredProblem } from './declared-problems.js';
+export { declaredTypeName, TypeRegistry } from './domain-types.js';
 export {
   isReplyMappingError,
   isRequestMappingError,
