@@ -87,22 +87,24 @@ export function compileObjectReader(
   where: string,
   context: CompileContext,
 ): Reader {
-  const readers: Array<readonly [string, Reader]> = [];
+  const names: string[] = [];
+  const readers: Reader[] = [];
   for (const [name, fieldSpec] of Object.entries(fields)) {
     if (isReservedName(name)) {
       context.issues.add(`${where}.${name}`, `${name} cannot be a field name`);
       continue;
     }
-    readers.push([name, compileReader(fieldSpec, shape, `${where}.${name}`, context)]);
+    names.push(name);
+    readers.push(compileReader(fieldSpec, shape, `${where}.${name}`, context));
   }
   return (element) => {
     const result: Record<string, unknown> = {};
-    for (const [name, read] of readers) {
-      try {
-        result[name] = read(element);
-      } catch (error) {
-        throw asReplyError(error).at(name);
-      }
+    let index = 0;
+    try {
+      // Plain loops: this runs once per object of a reply, thousands of times for a large one.
+      for (; index < readers.length; index++) result[names[index]!] = readers[index]!(element);
+    } catch (error) {
+      throw asReplyError(error).at(names[index]!);
     }
     return result;
   };
@@ -162,7 +164,7 @@ function constant(value: ScalarValue): Reader {
 
 function toDomain(chain: readonly CompiledTransform[], value: Scalar): Scalar {
   let result = value;
-  for (const transform of chain) result = transform.toDomain(result);
+  for (let index = 0; index < chain.length; index++) result = chain[index]!.toDomain(result);
   return result;
 }
 
@@ -177,7 +179,9 @@ function scalarOf(element: XmlElement): string | null {
 /** At most one element where one is expected: duplicates are a contract breach, never a guess. */
 function selectOne(context: XmlElement, path: LegacyPath): XmlElement | undefined {
   let current = context;
-  for (const step of path.steps) {
+  const { steps } = path;
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index]!;
     const found = childrenNamed(current, step.local, step.ns);
     if (found.length === 0) return undefined;
     if (found.length > 1) throw new ReplyMappingError([], `${step.local} appears ${found.length} times where one is expected`);

@@ -5,7 +5,9 @@ import { SoapRequestError } from './request-error.js';
 import { envelopeNamespace, versionOfNamespace } from './soap-version.js';
 import type { SoapVersion } from './soap-version.js';
 import { XSI_NAMESPACE } from './xml-names.js';
-import { childrenNamed, parseXml } from './xml-tree.js';
+import type { XmlParser } from './xml-parser.js';
+import { runInSlices } from './xml-slices.js';
+import { childrenNamed, startParser } from './xml-tree.js';
 import type { XmlElement, XmlLimits } from './xml-tree.js';
 import { writeXml } from './xml-write.js';
 import type { XmlNode } from './xml-write.js';
@@ -71,7 +73,80 @@ export interface SoapReply {
  * {@link SoapEnvelopeError} for XML that is not an envelope of the expected version.
  */
 export function openEnvelope(reply: string | Uint8Array, expected: SoapVersion, limits?: XmlLimits): SoapReply {
-  const root = parseXml(reply, limits);
+  const parser = startParser(reply, limits);
+  parser.parse();
+  return envelopeOf(parser.root as XmlElement, expected);
+}
+
+/** A reply being read: what it says about the upstream's health at once, the whole of it later. */
+export interface EnvelopeReading {
+  /** The Body's fault, read whole, or null when the Body holds something else. */
+  readonly fault: SoapFault | null;
+  /** True for a large reply, read in slices: its further processing should yield to the event loop too. */
+  readonly large: boolean;
+  /** The whole reply; rejects with {@link XmlError} or {@link SoapEnvelopeError}. */
+  complete(): Promise<SoapReply>;
+}
+
+/** Replies up to this many characters are read at once; slicing them would cost more than it saves. */
+const READ_AT_ONCE = 64 * 1024;
+/** Characters read per turn of the event loop: a few milliseconds of work. */
+const SLICE = 64 * 1024;
+
+/**
+ * Opens a reply without holding the event loop for long. Synchronously it reads as far as the
+ * Body's first element: enough to refuse a reply that is not the expected envelope and to read a
+ * fault (whole), which is what an upstream's breaker needs to judge the reply. A large reply's
+ * rest is read by `complete()`, a slice per turn of the event loop; a flaw there rejects
+ * `complete()` (the upstream answered, so it is not counted against its health, like a reply that
+ * does not fit the mapping). Small replies are read whole at once, exactly like
+ * {@link openEnvelope}. Throws {@link XmlError} or {@link SoapEnvelopeError} for a bad start.
+ *
+ * @example
+ * const reading = readEnvelope(reply.body, '1.1', limits);
+ * if (reading.fault) return faultToProblem(reading.fault);
+ * const { body } = await reading.complete();
+ */
+export function readEnvelope(reply: string | Uint8Array, expected: SoapVersion, limits?: XmlLimits): EnvelopeReading {
+  const parser = startParser(reply, limits);
+  if (parser.length <= READ_AT_ONCE || readHead(parser, expected)) {
+    parser.parse();
+    const opened = envelopeOf(parser.root as XmlElement, expected);
+    return { fault: opened.fault, large: false, complete: () => Promise.resolve(opened) };
+  }
+  let completed: Promise<SoapReply> | undefined;
+  return {
+    fault: null,
+    large: true,
+    complete: () => {
+      completed ??= runInSlices(() => parser.parse(parser.offset + SLICE)).then(() => envelopeOf(parser.root as XmlElement, expected));
+      return completed;
+    },
+  };
+}
+
+/**
+ * Reads markup by markup until the Body's first element has started or the Body has ended.
+ * Returns true when the rest must be read at once: the reply is a fault, or already complete.
+ */
+function readHead(parser: XmlParser, expected: SoapVersion): boolean {
+  const ns = envelopeNamespace[expected];
+  for (let done = false; !done; done = parser.parse(parser.offset + 1)) {
+    // Views made afresh on each step: the document is still growing.
+    const root = parser.root;
+    if (root === null) continue;
+    if (root.name !== 'Envelope' || root.ns !== ns) throw notTheExpectedEnvelope(root, expected);
+    const body = childrenNamed(root, 'Body', ns)[0];
+    if (body === undefined) continue;
+    const first = body.children[0];
+    if (first !== undefined) return first.name === 'Fault' && first.ns === ns;
+    if (parser.depth < 2) return true; // the Body is closed and empty
+  }
+  return true;
+}
+
+/** The envelope of a whole parsed reply. */
+function envelopeOf(root: XmlElement, expected: SoapVersion): SoapReply {
   const ns = envelopeNamespace[expected];
   if (root.name !== 'Envelope' || root.ns !== ns) throw notTheExpectedEnvelope(root, expected);
   const body = childrenNamed(root, 'Body', ns)[0];

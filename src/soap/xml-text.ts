@@ -80,18 +80,27 @@ function resolveReference(body: string): string {
   return String.fromCodePoint(codePoint);
 }
 
-/** Character data of an element: references decoded; ']]>' is not allowed outside CDATA. */
-export function decodeCharacterData(raw: string): string {
-  if (raw.includes(']]>')) throw new XmlError('malformed', "']]>' in character data");
-  return decodeReferences(raw);
+const lineEnd = /\r\n?/g;
+
+/** XML 1.0 §2.11: a literal CR LF or lone CR is read as LF (a CR written as `&#13;` survives). */
+export function normalizeLineEnds(raw: string): string {
+  return raw.indexOf('\r') === -1 ? raw : raw.replace(lineEnd, '\n');
 }
 
-const literalWhitespace = /[\t\n\r]/g;
+/** Character data of an element: line ends normalized, references decoded; ']]>' is not allowed outside CDATA. */
+export function decodeCharacterData(raw: string): string {
+  if (raw.includes(']]>')) throw new XmlError('malformed', "']]>' in character data");
+  return decodeReferences(normalizeLineEnds(raw));
+}
+
+// CR LF first: after line-end normalization it is one LF, so one space.
+const literalWhitespace = /\r\n|[\t\n\r]/g;
 
 /**
  * An attribute value as XML 1.0 §3.3.3 normalizes it for CDATA attributes: literal tab and
- * newline become spaces, while the same characters written as references survive. References
- * contain no whitespace, so normalizing before decoding is equivalent to the spec's order.
+ * newline (after line-end normalization) become spaces, while the same characters written as
+ * references survive. References contain no whitespace, so normalizing before decoding is
+ * equivalent to the spec's order.
  */
 export function decodeAttributeValue(raw: string): string {
   return decodeReferences(raw.replace(literalWhitespace, ' '));
