@@ -26,7 +26,8 @@ const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 
 export type CrmErrorCode = 'CUST_NOT_FOUND' | 'INVALID_CUSTNO' | 'INVALID_REQUEST' | 'SYSTEM_BUSY';
 
-const customerStub: SoapStubDefinition = {
+/** The CRM's definition; the secure variant (`secure-crm/`) serves the same with WS-Security required. */
+export const customerStub: SoapStubDefinition = {
   name: 'crm',
   soapVersion: '1.1',
   wsdlPath: customerWsdlPath,

@@ -14,6 +14,8 @@ export interface XmlNode {
   nil?: boolean;
   /** Unqualified attributes by name. */
   attributes?: Record<string, string>;
+  /** Namespace-qualified attributes, e.g. WS-Security's `wsu:Id` or SOAP's `mustUnderstand`. */
+  qualifiedAttributes?: ReadonlyArray<{ readonly ns: string; readonly name: string; readonly value: string }>;
   children?: XmlNode[];
 }
 
@@ -142,6 +144,16 @@ function builtAttributes(node: XmlNode, prefixes: Prefixes): Record<string, stri
       built ??= Object.create(null) as Record<string, string>;
       built[ATTRIBUTE_PREFIX + name] = value;
     }
+  }
+  for (const { ns, name, value } of node.qualifiedAttributes ?? []) {
+    if (typeof ns !== 'string' || ns === '' || !isNCName(name) || name === 'xmlns') {
+      throw new SoapRequestError('invalid-name', `'${String(name)}' in '${String(ns)}' is not a valid qualified attribute on <${node.name}>`);
+    }
+    if (typeof value !== 'string') throw new SoapRequestError('invalid-tree', `attribute '${name}' of <${node.name}> is not a string`);
+    requireLegalCharacters(ns, `namespace of attribute '${name}' of <${node.name}>`);
+    requireLegalCharacters(value, `attribute '${name}' of <${node.name}>`);
+    built ??= Object.create(null) as Record<string, string>;
+    built[`${ATTRIBUTE_PREFIX}${prefixes.prefixFor(ns)}:${name}`] = value;
   }
   if (node.nil === true) {
     built ??= Object.create(null) as Record<string, string>;
