@@ -1,3 +1,5 @@
+import { EventSource } from './events.js';
+
 /**
  * A bulkhead caps the calls running at once and lets a bounded number wait, each for a bounded
  * time. What does not fit is refused at once, so a slow system cannot pile up every socket, timer
@@ -46,6 +48,8 @@ interface Waiter {
  * const reply = await bulkhead.execute(() => send(request, signal), signal);
  */
 export class Bulkhead {
+  /** When a call is refused (full, or no slot in time). */
+  readonly onReject = new EventSource<{ readonly reason: BulkheadRejection }>();
   private inUse = 0;
   private rejected = 0;
   private readonly queue: Waiter[] = [];
@@ -76,6 +80,7 @@ export class Bulkhead {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.queue.length >= this.options.maxQueue) {
       this.rejected++;
+      this.onReject.emit({ reason: 'full' });
       return Promise.reject(new BulkheadRejectedError('full'));
     }
     return new Promise<void>((resolve, reject) => {
@@ -88,6 +93,7 @@ export class Bulkhead {
       const onAbort = (): void => leave(signal?.reason);
       const timer = setTimeout(() => {
         this.rejected++;
+        this.onReject.emit({ reason: 'queue-timeout' });
         leave(new BulkheadRejectedError('queue-timeout'));
       }, this.options.queueTimeoutMs);
       timer.unref();
