@@ -25,5 +25,11 @@ RUN mkdir -p /app/.ficus && chown node:node /app/.ficus
 VOLUME /app/.ficus
 USER node
 EXPOSE 8080 9090
-# The same start command as `npm start`: the gateway plus the demo's legacy stubs.
+# Liveness from inside the container (the slim image has no curl; node is there anyway).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||9090)+'/livez').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# The same start command as `npm start`: the gateway plus the demo's backends. To serve your own
+# mappings, mount a folder with a gateway.yaml and set FICUS_CONFIG (see README, Container).
+# SIGTERM (docker stop) drains requests in flight before exit; give it longer than shutdown.drainMs.
+STOPSIGNAL SIGTERM
 CMD ["node", "bin/ficus.js", "serve", "--with-stubs"]

@@ -76,15 +76,21 @@ program
     const running = gateway;
     console.error(`\nficus is ready: domain API ${running.domainUrl}, admin API ${running.adminUrl}/livez`);
     if (stubs) console.error(`try: curl ${running.domainUrl}/customers/1\n`);
+    let stopping = false;
     const stop = async (exitCode: number): Promise<void> => {
-      await running.close();
+      if (stopping) return;
+      stopping = true;
+      await running.shutdown();
       stubs?.kill('SIGTERM');
       process.exit(exitCode);
     };
-    stubs?.once('exit', (code) => {
-      logger.error({ code }, 'the legacy stubs stopped; stopping the gateway');
+    stubs?.once('exit', (code, signal) => {
+      // Ctrl-C reaches the whole process group: the backends stopping then is no failure.
+      if (stopping || code === 0 || signal === 'SIGINT' || signal === 'SIGTERM') return void stop(0);
+      logger.error({ code }, 'the demo backends stopped; stopping the gateway');
       void stop(1);
     });
+    process.on('SIGHUP', () => void running.reload('signal'));
     process.once('SIGINT', () => void stop(0));
     process.once('SIGTERM', () => void stop(0));
   });

@@ -1,59 +1,19 @@
+import type { Server, ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { ConfigError, loadConfig, type ConfigIssue, type LoadedConfig, type LoadOptions } from './config/index.js';
-import { createAdminApp, createDomainApp, createFlagRoutes, type RouteDependencies } from './http/index.js';
-import { FileFlagStore, FlagService, MemoryFlagStore, Strangler, type FlagStore } from './strangler/index.js';
-import { compileMappings, type CompiledMappings } from './mapping/index.js';
-import { loadWsdl, type WsdlContract, type XmlLimits } from './soap/index.js';
-import { createLogger, type Logger } from './telemetry/index.js';
-import { UpstreamRegistry, upstreamEventLevel } from './upstream/index.js';
+import { ConfigError, formatIssue, isConfigError, type LoadOptions } from './config/index.js';
+import { answerClientErrors, assertAdminExposure, edgeServerOptions, type ConfigInfo, type GatewayControl, type ReloadOutcome } from './http/index.js';
+import { ConfigWatcher } from './runtime/config-watcher.js';
+import { exampleFailures, prepareConfig, type PreparedConfig } from './runtime/prepare-config.js';
+import { Runtime, waitUntil, type SharedServices } from './runtime/runtime.js';
+import { FileFlagStore, FlagService, MemoryFlagStore, type FlagStore } from './strangler/index.js';
+import { createLogger, createTracing, GatewayMetrics, type Logger } from './telemetry/index.js';
 
 /**
- * The composition root: config -> WSDLs -> compiled mappings -> upstreams -> HTTP listeners.
+ * The composition root and the gateway's lifecycle: load and check the configuration, serve it,
+ * swap in a new one on reload (watch, SIGHUP, POST /admin/reload), and shut down gracefully.
  */
-
-export interface PreparedConfig {
-  readonly loaded: LoadedConfig;
-  readonly contracts: ReadonlyMap<string, WsdlContract>;
-  readonly mappings: CompiledMappings;
-  readonly xmlLimits: XmlLimits;
-}
-
-/** Loads, checks and compiles everything, or throws one ConfigError listing every problem. */
-export async function prepareConfig(configPath: string, options: LoadOptions = {}): Promise<PreparedConfig> {
-  const loaded = await loadConfig(configPath, options);
-  const contracts = new Map<string, WsdlContract>();
-  const issues: ConfigIssue[] = [];
-  for (const [name, upstream] of Object.entries(loaded.gateway.upstreams)) {
-    if (upstream.wsdl === undefined) continue;
-    try {
-      contracts.set(name, await loadWsdl(loaded.resolvePath(upstream.wsdl)));
-    } catch (error) {
-      issues.push({ file: relativeConfigName(loaded), path: `upstreams.${name}.wsdl`, message: (error as Error).message });
-    }
-  }
-  let mappings: CompiledMappings | undefined;
-  try {
-    const withoutContract = new Set(
-      Object.entries(loaded.gateway.upstreams)
-        .filter(([name, upstream]) => upstream.wsdl !== undefined && !contracts.has(name))
-        .map(([name]) => name),
-    );
-    mappings = compileMappings(loaded.mappingSources, { contracts, withoutContract, upstreams: new Set(Object.keys(loaded.gateway.upstreams)) });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    issues.push(...error.issues);
-  }
-  if (issues.length > 0 || !mappings) throw new ConfigError(issues);
-  const { maxReplyBytes, maxReplyDepth } = loaded.gateway.limits;
-  return { loaded, contracts, mappings, xmlLimits: { maxBytes: maxReplyBytes, maxDepth: maxReplyDepth } };
-}
-
-function relativeConfigName(loaded: LoadedConfig): string {
-  const cwd = process.cwd() + '/';
-  return loaded.configFile.startsWith(cwd) ? loaded.configFile.slice(cwd.length) : loaded.configFile;
-}
+export { exampleFailures, prepareConfig, type PreparedConfig } from './runtime/prepare-config.js';
 
 export interface GatewayOptions extends LoadOptions {
   readonly configPath: string;
@@ -68,81 +28,207 @@ export interface GatewayOptions extends LoadOptions {
   readonly overrideSecret?: string;
   /** Replaces gateway.yaml's `flags.log` (a file, or `memory`). */
   readonly flagLog?: string;
+  /** Replaces gateway.yaml's `reload.watch`. */
+  readonly watch?: boolean;
 }
 
 export interface RunningGateway {
   readonly domainUrl: string;
   readonly adminUrl: string;
+  /** The configuration serving now. */
   readonly config: PreparedConfig;
+  reload(trigger: 'admin' | 'signal' | 'watch'): Promise<ReloadOutcome>;
+  /** Readiness fails, listeners close, requests in flight finish (up to shutdown.drainMs), the flag log is flushed. */
+  shutdown(): Promise<void>;
+  /** Stops at once, without waiting for requests in flight (tests, failed starts). */
   close(): Promise<void>;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
+  // Before anything else: never an admin API beyond loopback without a token.
+  assertAdminExposure(options.adminHost ?? '127.0.0.1', options.adminToken);
   const config = await prepareConfig(options.configPath, options);
-  const { gateway } = config.loaded;
-  const upstreams = new UpstreamRegistry(gateway.upstreams, gateway.limits);
-  upstreams.onEvent((event) => logger[upstreamEventLevel(event)](event, `upstream ${event.kind}`));
-  const strangler = await openStrangler(config, options, logger);
-  const dependencies: RouteDependencies = {
-    strangler,
-    sendTo: (name) => {
-      const upstream = upstreams.get(name);
-      return (request, signal) => upstream.call(request, signal);
-    },
-    limits: config.xmlLimits,
-  };
-  const domainApp = createDomainApp({
-    routes: config.mappings.routes,
-    dependencies,
-    problemTypeBase: gateway.problemTypeBase,
-    maxRequestBodyBytes: gateway.limits.maxRequestBodyBytes,
-    logger,
-  });
-  const adminApp = createAdminApp({
-    problemTypeBase: gateway.problemTypeBase,
-    upstreams,
-    flagRoutes: createFlagRoutes({ strangler, adminToken: options.adminToken, problemTypeBase: gateway.problemTypeBase }),
-  });
-  const domain = await listen(domainApp, options.host ?? '0.0.0.0', options.port ?? 8080);
-  let admin: Server;
-  try {
-    admin = await listen(adminApp, options.adminHost ?? '127.0.0.1', options.adminPort ?? 9090);
-  } catch (error) {
-    await closeServer(domain);
-    await upstreams.close();
-    await strangler.flags.close();
-    throw error;
-  }
-  const domainUrl = urlOf(domain);
-  const adminUrl = urlOf(admin);
-  logger.info({ domainUrl, adminUrl, routes: config.mappings.routes.length }, 'ficus is listening');
-  return {
-    domainUrl,
-    adminUrl,
-    config,
-    close: async () => {
-      await Promise.all([closeServer(domain), closeServer(admin)]);
-      await upstreams.close();
-      await strangler.flags.close();
-    },
-  };
+  const failures = await exampleFailures(config);
+  if (failures.length > 0) throw new ConfigError(failures);
+  const flags = await openFlags(config, options, logger);
+  // Tracing is set up once per process: a changed telemetry.otlp takes effect on restart.
+  const telemetry = { metrics: new GatewayMetrics(), tracing: await createTracing(config.loaded.gateway.telemetry.otlp, options.env ?? process.env) };
+  const gateway = new Gateway(options, logger, flags, config, telemetry);
+  await gateway.listen();
+  return gateway;
 }
 
-/** The flag log (file or memory) folded into the routing table, and the strangler that uses it. */
-async function openStrangler(config: PreparedConfig, options: GatewayOptions, logger: Logger): Promise<Strangler> {
-  const { gateway } = config.loaded;
-  const log = options.flagLog ?? gateway.flags.log;
+class Gateway implements RunningGateway, GatewayControl {
+  private current: Runtime;
+  private readonly shared: SharedServices;
+  private domain: Server | undefined;
+  private admin: Server | undefined;
+  private watcher: ConfigWatcher | undefined;
+  private reloads: Promise<unknown> = Promise.resolve();
+  private lastReload: ConfigInfo['lastReload'] = null;
+  private reloadFailures = 0;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly logger: Logger,
+    private readonly flags: FlagService,
+    config: PreparedConfig,
+    telemetry: SharedServices['telemetry'],
+  ) {
+    this.shared = { logger, flags, adminToken: options.adminToken, overrideSecret: options.overrideSecret, control: this, telemetry };
+    this.current = new Runtime(1, config, this.shared);
+    telemetry.metrics.bind(this.current);
+    telemetry.metrics.configLoaded(this.current.version, this.current.loadedAt);
+  }
+
+  get config(): PreparedConfig {
+    return this.current.config;
+  }
+
+  get domainUrl(): string {
+    return urlOf(this.domain!);
+  }
+
+  get adminUrl(): string {
+    return urlOf(this.admin!);
+  }
+
+  async listen(): Promise<void> {
+    const draining = (): boolean => this.stopping !== undefined;
+    try {
+      // Header size and slow-client limits live on the server: a change takes effect on restart.
+      const { limits, problemTypeBase } = this.config.loaded.gateway;
+      this.domain = await listen((request, env) => this.current.fetchDomain(request, env).then((response) => closingWhen(draining(), response)), this.options.host ?? '0.0.0.0', this.options.port ?? 8080, edgeServerOptions(limits));
+      answerClientErrors(this.domain, problemTypeBase);
+      this.admin = await listen((request, env) => this.current.fetchAdmin(request, env), this.options.adminHost ?? '127.0.0.1', this.options.adminPort ?? 9090);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    const { gateway, configFile } = this.config.loaded;
+    if (this.options.watch ?? gateway.reload.watch) {
+      this.watcher = new ConfigWatcher(configFile, this.config.loaded.resolvePath(gateway.mappings), gateway.reload.debounceMs, () => void this.reload('watch'));
+    }
+    this.logger.info({ domainUrl: this.domainUrl, adminUrl: this.adminUrl, routes: this.config.mappings.routes.length, version: this.current.version }, 'ficus is listening');
+  }
+
+  readiness(): { ready: boolean; reason?: string } {
+    if (this.stopping) return { ready: false, reason: 'shutting down' };
+    if (!this.domain?.listening) return { ready: false, reason: 'not listening' };
+    return { ready: true };
+  }
+
+  configInfo(): ConfigInfo {
+    return {
+      version: this.current.version,
+      source: this.config.loaded.configFile,
+      loadedAt: this.current.loadedAt.toISOString(),
+      routes: this.config.mappings.routes.length,
+      lastReload: this.lastReload,
+      reloadFailures: this.reloadFailures,
+    };
+  }
+
+  /** One reload at a time; each sees the configuration the previous one left. */
+  reload(trigger: 'admin' | 'signal' | 'watch'): Promise<ReloadOutcome> {
+    const next = this.reloads.then(() => this.reloadNow(trigger));
+    this.reloads = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reloadNow(trigger: string): Promise<ReloadOutcome> {
+    if (this.stopping) return { ok: false, version: this.current.version, problems: ['the gateway is shutting down'] };
+    const checked = await this.check();
+    if (!Array.isArray(checked)) {
+      const config = checked;
+      const previous = this.current;
+      const next = new Runtime(previous.version + 1, config, this.shared, previous);
+      for (const warning of this.flags.useRoutes(config.mappings.routes.map((route) => ({ id: route.id, hasModern: route.modern !== undefined })))) {
+        this.logger.warn(warning);
+      }
+      this.current = next;
+      this.shared.telemetry.metrics.bind(next);
+      this.shared.telemetry.metrics.configLoaded(next.version, next.loadedAt);
+      this.lastReload = { at: new Date().toISOString(), ok: true, trigger, problems: [] };
+      this.logger.info({ version: next.version, trigger, routes: config.mappings.routes.length }, 'configuration reloaded');
+      void previous.retire(next, config.loaded.gateway.shutdown.drainMs);
+      return { ok: true, version: next.version, problems: [] };
+    }
+    const problems = checked;
+    this.reloadFailures++;
+    this.shared.telemetry.metrics.reloadFailed();
+    this.lastReload = { at: new Date().toISOString(), ok: false, trigger, problems };
+    this.logger.error({ trigger, problems, version: this.current.version }, 'configuration refused; the previous one keeps serving');
+    return { ok: false, version: this.current.version, problems };
+  }
+
+  /** The new configuration, or why it must not be served. */
+  private async check(): Promise<PreparedConfig | string[]> {
+    try {
+      const config = await prepareConfig(this.options.configPath, this.options);
+      const failures = await exampleFailures(config);
+      return failures.length > 0 ? failures.map(formatIssue) : config;
+    } catch (error) {
+      if (isConfigError(error)) return error.issues.map(formatIssue);
+      return [`${(error as Error).name}: ${(error as Error).message}`];
+    }
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= this.drainAndStop(this.config.loaded.gateway.shutdown);
+    return this.stopping;
+  }
+
+  close(): Promise<void> {
+    this.stopping ??= this.drainAndStop({ readinessDelayMs: 0, drainMs: 0 });
+    return this.stopping;
+  }
+
+  private async drainAndStop({ readinessDelayMs, drainMs }: { readinessDelayMs: number; drainMs: number }): Promise<void> {
+    this.watcher?.close();
+    this.logger.info({ readinessDelayMs, drainMs }, 'shutting down: readiness fails now');
+    if (readinessDelayMs > 0) await sleep(readinessDelayMs);
+    const runtime = this.current;
+    const closed = this.domain ? stopListening(this.domain) : Promise.resolve();
+    const drained = await waitUntil(() => runtime.requestsInFlight === 0, drainMs);
+    if (!drained) this.logger.warn({ inFlight: runtime.requestsInFlight }, 'drain deadline passed; closing the remaining connections');
+    this.domain?.closeAllConnections();
+    await closed;
+    if (this.admin) {
+      const adminClosed = stopListening(this.admin);
+      this.admin.closeAllConnections();
+      await adminClosed;
+    }
+    await runtime.retire(undefined, 0);
+    await this.flags.close();
+    await this.shared.telemetry.tracing.shutdown();
+    this.logger.info({ drained }, 'stopped');
+  }
+}
+
+/** The flag log outlives reloads: it is opened once per process. */
+async function openFlags(config: PreparedConfig, options: GatewayOptions, logger: Logger): Promise<FlagService> {
+  const log = options.flagLog ?? config.loaded.gateway.flags.log;
   const store: FlagStore = log === 'memory' ? new MemoryFlagStore() : new FileFlagStore(config.loaded.resolvePath(log));
   const routes = config.mappings.routes.map((route) => ({ id: route.id, hasModern: route.modern !== undefined }));
   const { service, warnings } = await FlagService.open(store, routes);
   for (const warning of warnings) logger.warn(warning);
-  return new Strangler({ flags: service, routes: config.mappings.routes, shadow: gateway.shadow, overrideSecret: options.overrideSecret, logger });
+  return service;
 }
 
-function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, hostname: string, port: number): Promise<Server> {
+/** While draining, every answer closes its connection, so keep-alive clients move elsewhere. */
+function closingWhen(draining: boolean, response: Response): Response {
+  if (draining) response.headers.set('connection', 'close');
+  return response;
+}
+
+type Fetch = (request: Request, env?: unknown) => Promise<Response>;
+
+function listen(fetch: Fetch, hostname: string, port: number, serverOptions?: ServerOptions): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }) as Server;
+    const server = serve({ fetch, hostname, port, serverOptions }) as Server;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
@@ -154,9 +240,19 @@ function urlOf(server: Server): string {
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Refuses new connections now; resolves when the last one has closed. Idle keep-alive ones go at once. */
+function stopListening(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    if (!server.listening) return resolve();
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(idle);
+      resolve();
+    });
     server.closeIdleConnections();
   });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeConfigFixture } from '../support/config-fixture.js';
+import { freePort } from '../support/free-port.js';
 
 /** The `ficus` command as users run it: the built bin/ficus.js (`npm test` builds first). */
 const repo = resolve(import.meta.dirname, '../..');
@@ -15,13 +15,6 @@ function ficus(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 const running: ChildProcess[] = [];
 afterEach(() => {

@@ -244,9 +244,31 @@ describe('outside the routes', () => {
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('serves liveness on the admin port', async () => {
+  it('serves liveness and readiness on the admin port', async () => {
     const response = await fetch(`${demo.gateway.adminUrl}/livez`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${demo.gateway.adminUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      config: { version: 1 },
+      // The CRM may be ejected by now: earlier tests made it answer SYSTEM_BUSY several times in a row.
+      upstreams: { crm: { endpoints: 1 }, policy: { status: 'up', endpoints: 1, available: 1 }, 'customer-service': { status: 'up' } },
+    });
+  });
+
+  it('stays ready with one upstream down, and says which', async () => {
+    const broken = await startDemo({ endpoints: { crm: ['http://127.0.0.1:9/crm'], policy: [demo.policy.url], 'customer-service': [demo.modern.url] } });
+    try {
+      for (let index = 0; index < 25; index++) await broken.call('/customers/1');
+      const ready = await fetch(`${broken.gateway.adminUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { upstreams: Record<string, { status: string }> };
+      expect(body.upstreams['crm']!.status).not.toBe('up');
+      expect(body.upstreams['policy']!.status).toBe('up');
+    } finally {
+      await broken.close();
+    }
   });
 });
