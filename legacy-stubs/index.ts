@@ -28,6 +28,8 @@ export {
 } from './faults.js';
 export { startCustomerStub, customerWsdlPath } from './crm/customer-stub.js';
 export { startPolicyStub, policyWsdlPath } from './policy/policy-stub.js';
+export { startSecureCustomerStub, type RunningSecureStub, type SecureStubOptions } from './secure-crm/secure-customer-stub.js';
+export { UsernameTokenVerifier, type UsernameTokenPolicy, type Verdict, type WsseFaultCode } from './secure-crm/username-token.js';
 export { createModernCustomerApp, startModernCustomerService, type RunningModernService } from './modern/customer-service.js';
 
 export { DEFAULT_STUB_PORTS } from './ports.js';

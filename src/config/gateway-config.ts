@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { balancerKinds } from '../upstream/index.js';
+import { adminConfigSchema, upstreamTlsConfigSchema, wsSecurityConfigSchema } from './security-config.js';
+import { telemetryConfigSchema } from './telemetry-config.js';
 
 /** gateway.yaml: where the mappings are, which upstreams exist, and the safety limits. */
 
@@ -136,6 +138,10 @@ export const upstreamConfigSchema = z
     breaker: breakerSchema.prefault({}),
     bulkhead: bulkheadSchema.prefault({}),
     retry: retrySchema.prefault({}),
+    /** WS-Security headers (UsernameToken, Timestamp, X.509 signature) on every call; see SECURITY.md. */
+    security: wsSecurityConfigSchema.optional(),
+    /** TLS to https endpoints: a custom CA, a client certificate (mTLS), the name to verify. */
+    tls: upstreamTlsConfigSchema.optional(),
   })
   .strict()
   .superRefine((upstream, context) => {
@@ -152,8 +158,33 @@ export const limitsSchema = z
     maxReplyBytes: byteSize.default(10 * 1024 * 1024),
     maxReplyDepth: z.number().int().min(4).max(1000).default(64),
     maxRequestBodyBytes: byteSize.default(1024 * 1024),
+    /** Deeper JSON bodies are refused (400) before they are parsed. */
+    maxJsonDepth: z.number().int().min(1).max(1000).default(32),
+    /** Request line and headers together; more is answered 431 by the HTTP server. */
+    maxHeaderBytes: byteSize.default(16 * 1024),
+    /** A client must have sent its headers within this time (slow clients get 408). */
+    headersTimeoutMs: durationMs.default(10_000),
+    /** A client must have sent its whole request within this time (408). */
+    requestTimeoutMs: durationMs.default(30_000),
+    /** Requests per client (token bucket): more get 429 with Retry-After. */
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(true),
+        requestsPerSecond: z.number().positive().max(1_000_000).default(200),
+        burst: z.number().int().min(1).max(1_000_000).default(400),
+        /** Who the client is: the remote address, or this header set by a trusted proxy (its last entry). */
+        clientHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name like x-forwarded-for').optional(),
+        /** Clients remembered at once; the least recently seen are forgotten first. */
+        maxClients: z.number().int().min(1).max(10_000_000).default(100_000),
+      })
+      .strict()
+      .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((limits) => limits.headersTimeoutMs <= limits.requestTimeoutMs, {
+    message: 'headersTimeoutMs cannot be longer than requestTimeoutMs',
+    path: ['headersTimeoutMs'],
+  });
 
 export const flagsConfigSchema = z
   .object({
@@ -176,6 +207,24 @@ export const shadowConfigSchema = z
   })
   .strict();
 
+export const shutdownConfigSchema = z
+  .object({
+    /** After SIGTERM, readiness fails at once; listeners close after this delay (let load balancers notice). */
+    readinessDelayMs: z.number().int().min(0).max(600_000).default(0),
+    /** Requests in flight get this long to finish before their connections are closed. */
+    drainMs: z.number().int().min(0).max(600_000).default(15_000),
+  })
+  .strict();
+
+export const reloadConfigSchema = z
+  .object({
+    /** Watch gateway.yaml and the mapping files, and reload when they change. */
+    watch: z.boolean().default(true),
+    /** Wait this long after the last change before reloading (editors write files in steps). */
+    debounceMs: z.number().int().min(0).max(60_000).default(300),
+  })
+  .strict();
+
 export const gatewayConfigSchema = z
   .object({
     /** Folder of mapping files (*.yaml), relative to gateway.yaml. */
@@ -185,6 +234,12 @@ export const gatewayConfigSchema = z
     limits: limitsSchema.default(limitsSchema.parse({})),
     flags: flagsConfigSchema.default(flagsConfigSchema.parse({})),
     shadow: shadowConfigSchema.default(shadowConfigSchema.parse({})),
+    /** The admin API: which paths need no bearer token. */
+    admin: adminConfigSchema.prefault({}),
+    shutdown: shutdownConfigSchema.default(shutdownConfigSchema.parse({})),
+    reload: reloadConfigSchema.default(reloadConfigSchema.parse({})),
+    /** Input fields never logged, and OTLP export of spans (off by default). */
+    telemetry: telemetryConfigSchema.prefault({}),
     upstreams: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'upstream names are lower-case words like crm or policy-service'), upstreamConfigSchema),
   })
   .strict();

@@ -1,6 +1,9 @@
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './diagnostics.js';
 export type { GatewayConfig, Limits, UpstreamConfig } from './gateway-config.js';
+export type { OtlpConfig, TelemetryConfig } from './telemetry-config.js';
 export { loadConfig, type LoadedConfig, type LoadOptions } from './load.js';
+export { defaultAdminPublicPaths, isLoopbackHost, type AdminConfig, type UpstreamTlsConfig, type WsSecurityConfig } from './security-config.js';
+export { Secret } from './secret.js';
 export { IssueCollector, joinPath } from './diagnostics.js';
 export {
   fieldKeywords,

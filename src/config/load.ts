@@ -6,6 +6,7 @@ import type { MappingSource } from '../mapping/compile.js';
 import { ConfigError, IssueCollector, type ConfigIssue } from './diagnostics.js';
 import { interpolateTree } from './env-interpolation.js';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway-config.js';
+import { plainTextSecrets, resolveSecurityFiles } from './security-config.js';
 
 /** gateway.yaml and the mapping files it points to, read and checked for shape. */
 export interface LoadedConfig {
@@ -29,12 +30,15 @@ export async function loadConfig(configPath: string, options: LoadOptions = {}):
   const display = displayName(configFile);
   const text = await readText(configFile, display);
   const collector = new IssueCollector(display);
-  const raw = interpolateTree(parseYaml(text, collector), options.env ?? process.env, (path, message) => collector.add(path, message));
+  const tree = parseYaml(text, collector);
+  // Before interpolation: a credential must be a ${VAR} reference, never plain text.
+  for (const issue of plainTextSecrets(tree)) collector.add(issue.path, issue.message);
+  const raw = interpolateTree(tree, options.env ?? process.env, (path, message) => collector.add(path, message));
   const parsed = gatewayConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) collector.addZod('', parsed.error);
   if (collector.issues.length > 0 || !parsed.success) throw new ConfigError(collector.issues);
-  const gateway = withEndpoints(parsed.data, options.endpoints);
   const resolvePath = (path: string): string => (isAbsolute(path) ? path : join(baseDir, path));
+  const gateway = withSecurityFiles(withEndpoints(parsed.data, options.endpoints), resolvePath, collector);
   const mappingSources = await readMappingSources(resolvePath(gateway.mappings));
   return { configFile, gateway, mappingSources, resolvePath };
 }
@@ -46,6 +50,15 @@ function withEndpoints(config: GatewayConfig, endpoints: LoadOptions['endpoints'
     const upstream = upstreams[name];
     if (upstream) upstreams[name] = { ...upstream, endpoints: [...urls] };
   }
+  return { ...config, upstreams };
+}
+
+/** Secret, key and certificate files of `security` and `tls`, made absolute and checked for access. */
+function withSecurityFiles(config: GatewayConfig, resolvePath: (path: string) => string, collector: IssueCollector): GatewayConfig {
+  const upstreams = Object.fromEntries(
+    Object.entries(config.upstreams).map(([name, upstream]) => [name, resolveSecurityFiles(name, upstream, resolvePath, (path, message) => collector.add(path, message))]),
+  );
+  if (collector.issues.length > 0) throw new ConfigError(collector.issues);
   return { ...config, upstreams };
 }
 

@@ -185,7 +185,10 @@ const guardsSchema = z
 
 const routingSchema = z
   .object({
-    /** What keeps a canary sticky: `params.id`, `query.x` or `header.x-customer`. */
+    /**
+     * What keeps a canary sticky, `params.id`, `query.x` or `header.x-customer`; also the key of an
+     * upstream's consistent-hash balancing.
+     */
     stickyKey: z.string().regex(/^(params|query|header)\.[A-Za-z0-9_-]+$/, 'params.<name>, query.<name> or header.<name>').optional(),
     /** When the modern target fails, answer a safe (GET) request from legacy instead. */
     fallback: z.literal('legacy').optional(),

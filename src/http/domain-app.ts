@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { CompiledRoute, HttpMethod } from '../mapping/index.js';
 import { GatewayError, isGatewayError } from '../problem/index.js';
+import { requestTelemetry, type RequestTelemetryOptions, type TelemetryVariables } from '../telemetry/index.js';
 import { apiReference } from './api-reference.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { exceedsJsonDepth } from './edge-limits.js';
 import { problemResponse } from './problem-response.js';
+import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 import { executeRoute, invalidRequest, logFailure, type RawInput, type RouteDependencies, type RouteTrace } from './route-handler.js';
 
 export interface DomainAppOptions {
@@ -14,15 +16,19 @@ export interface DomainAppOptions {
   readonly dependencies: RouteDependencies;
   readonly problemTypeBase: string;
   readonly maxRequestBodyBytes: number;
+  /** JSON bodies nested deeper are refused (400) before parsing; default 32. */
+  readonly maxJsonDepth?: number;
+  /** Requests per client (429 with Retry-After beyond it); absent: no limit. */
+  readonly rateLimit?: Omit<RateLimitOptions, 'problemTypeBase'>;
   readonly logger: Logger;
+  /** Spans and request metrics; absent: no spans (the trace context is passed through) and no metrics. */
+  readonly telemetry?: Omit<RequestTelemetryOptions, 'logger'>;
 }
 
-type DomainEnv = { Variables: { requestId: string } };
+type DomainEnv = { Variables: TelemetryVariables };
 
 /** Names who answered: legacy or modern. Gateway-made answers (400, 404, 405) carry none. */
 const targetHeader = 'ficus-target';
-
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The clean domain API: one hono route per compiled route, problems for everything else. */
 export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
@@ -35,13 +41,10 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
     onError: (c) => problem(c, GatewayError.of('payload-too-large', `The body may have at most ${options.maxRequestBodyBytes} bytes.`)),
   });
 
-  app.use(async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && requestIdPattern.test(incoming) ? incoming : randomUUID();
-    c.set('requestId', requestId);
-    c.header('x-request-id', requestId);
-    await next();
-  });
+  // Request id (X-Request-Id, kept or made), trace context, the request's span, metrics and log line.
+  app.use(requestTelemetry({ ...options.telemetry, logger }));
+  if (options.rateLimit) app.use(rateLimit({ ...options.rateLimit, problemTypeBase }));
+  const maxJsonDepth = options.maxJsonDepth ?? 32;
 
   const methodsByPath = new Map<string, HttpMethod[]>();
   for (const route of options.routes) {
@@ -64,26 +67,25 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
   return app;
 
   async function handleRoute(c: Context<DomainEnv>, route: CompiledRoute): Promise<Response> {
-    const started = performance.now();
-    const trace: RouteTrace = {};
+    const telemetry = c.get('telemetry');
+    telemetry.routed(route);
+    const trace: RouteTrace = { telemetry };
     const requestId = c.get('requestId');
-    let status = 500;
     try {
-      const raw: RawInput = { params: c.req.param() as Record<string, string>, query: queryOf(c), body: await bodyOf(c, route) };
+      const [params, query] = [c.req.param() as Record<string, string>, queryOf(c)];
+      telemetry.input = { params, query };
+      const raw: RawInput = { params, query, body: await bodyOf(c, route, maxJsonDepth) };
       const facts = { requestId, header: (name: string) => c.req.header(name) };
       // The client's disconnect aborts the upstream call too.
       const answer = await executeRoute(route, raw, options.dependencies, c.req.raw.signal, facts, trace);
-      status = route.successStatus;
       if (trace.target) c.header(targetHeader, trace.target);
-      return c.json(answer as object, status as 200);
+      return c.json(answer as object, route.successStatus as 200);
     } catch (error) {
-      logFailure(logger, route, error);
+      logFailure(telemetry.log, route, error);
       const gatewayError = isGatewayError(error) ? error : GatewayError.of('internal-error', 'The gateway failed; the failure is logged.');
-      status = gatewayError.status;
       return problemResponse(gatewayError, problemTypeBase, new URL(c.req.url).pathname, { 'x-request-id': requestId, [targetHeader]: trace.target });
     } finally {
-      const ms = Math.round(performance.now() - started);
-      logger.info({ route: route.id, method: route.method, target: trace.target, status, ms, requestId }, 'request');
+      telemetry.target = trace.target;
     }
   }
 }
@@ -101,13 +103,14 @@ function queryOf(c: Context): Record<string, string | string[]> {
   return query;
 }
 
-async function bodyOf(c: Context, route: CompiledRoute): Promise<unknown> {
+async function bodyOf(c: Context, route: CompiledRoute, maxJsonDepth: number): Promise<unknown> {
   if (!route.hasBody) return undefined;
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
     throw GatewayError.of('unsupported-media-type', 'Send the body as JSON with Content-Type: application/json.');
   }
   const text = await c.req.text();
+  if (exceedsJsonDepth(text, maxJsonDepth)) throw invalidRequest([{ path: 'body', message: `nested deeper than ${maxJsonDepth} levels` }]);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -64,6 +64,7 @@ const defaults = {
 /** Every route can fail so, whatever its rules say. */
 const routeProblems: readonly BuiltInProblem[] = [
   'invalid-request',
+  'too-many-requests',
   'internal-error',
   'upstream-fault',
   'bad-upstream-reply',

@@ -4,8 +4,9 @@ import type { CompiledRoute } from '../mapping/index.js';
 import { isRequestMappingError, renderFieldPath, type RouteInput } from '../mapping/index.js';
 import { GatewayError, isGatewayError } from '../problem/index.js';
 import type { XmlLimits } from '../soap/index.js';
-import { isServerFailure, type Strangler, type TargetName } from '../strangler/index.js';
+import { isServerFailure, stickyKeyOf, type Strangler, type TargetName } from '../strangler/index.js';
 import { invokeLegacy, invokeModern, type Send } from '../targets/index.js';
+import type { CallTelemetry, RequestTelemetry } from '../telemetry/index.js';
 
 /** The input of a route as it arrives, before validation. */
 export interface RawInput {
@@ -31,6 +32,8 @@ export interface RequestFacts {
 /** Filled in as the request goes, so even a failure can say which target it came from. */
 export interface RouteTrace {
   target?: TargetName;
+  /** The request's ids, spans and attempt count, carried down to every upstream call. */
+  readonly telemetry?: RequestTelemetry;
 }
 
 const noFacts: RequestFacts = { header: () => undefined };
@@ -57,25 +60,31 @@ export async function executeRoute(
   const context = { input, requestId: facts.requestId, header: (name: string) => facts.header(name) };
   const decision = deps.strangler?.decide(route, context) ?? { primary: 'legacy' as const, secondary: undefined };
   trace.target = decision.primary;
-  const answer = await answerFrom(decision.primary, route, input, deps, signal, trace);
+  const call: TargetCall = { route, input, deps, hashKey: stickyKeyOf(route, context), telemetry: trace.telemetry };
+  const answer = await answerFrom(decision.primary, call, signal, trace);
   if (decision.secondary !== undefined && deps.strangler) {
     const secondary = decision.secondary;
-    deps.strangler.shadow(route, trace.target, answer, (shadowSignal) => answerOf(secondary, route, input, deps, shadowSignal), context);
+    deps.strangler.shadow(route, trace.target, answer, (shadowSignal) => answerOf(secondary, { ...call, telemetry: trace.telemetry?.shadowCall() }, shadowSignal), context);
   }
   return answer;
 }
 
-async function answerFrom(
-  primary: TargetName,
-  route: CompiledRoute,
-  input: RouteInput,
-  deps: RouteDependencies,
-  signal: AbortSignal,
-  trace: RouteTrace,
-): Promise<unknown> {
-  if (primary === 'legacy') return answerOf('legacy', route, input, deps, signal);
+/** What every target call of one request shares. */
+interface TargetCall {
+  readonly route: CompiledRoute;
+  readonly input: RouteInput;
+  readonly deps: RouteDependencies;
+  /** The route's sticky key value: consistent-hash balancing keeps a key on one endpoint. */
+  readonly hashKey: string | undefined;
+  /** Spans and the attempt count of the request (or of its shadow call). */
+  readonly telemetry: CallTelemetry | undefined;
+}
+
+async function answerFrom(primary: TargetName, call: TargetCall, signal: AbortSignal, trace: RouteTrace): Promise<unknown> {
+  const { route, deps } = call;
+  if (primary === 'legacy') return answerOf('legacy', call, signal);
   try {
-    const answer = await answerOf('modern', route, input, deps, signal);
+    const answer = await answerOf('modern', call, signal);
     deps.strangler?.recordModernCall(route, false);
     return answer;
   } catch (error) {
@@ -84,13 +93,13 @@ async function answerFrom(
     if (!failed || route.routing.fallback !== 'legacy' || route.method !== 'GET' || signal.aborted) throw error;
     deps.strangler?.recordFallback(route);
     trace.target = 'legacy';
-    return answerOf('legacy', route, input, deps, signal);
+    return answerOf('legacy', call, signal);
   }
 }
 
 /** One target's answer in the domain model, validated against the route's output type. */
-async function answerOf(target: TargetName, route: CompiledRoute, input: RouteInput, deps: RouteDependencies, signal: AbortSignal): Promise<unknown> {
-  const common = { input, signal, idempotent: route.idempotent, deadlineMs: route.timeoutMs };
+async function answerOf(target: TargetName, { route, input, deps, hashKey, telemetry }: TargetCall, signal: AbortSignal): Promise<unknown> {
+  const common = { input, signal, idempotent: route.idempotent, deadlineMs: route.timeoutMs, hashKey, telemetry };
   try {
     const result =
       target === 'modern' && route.modern
@@ -131,11 +140,14 @@ function describeIssues(error: z.ZodError): Array<{ path: string; message: strin
   }));
 }
 
-/** Logs what the client never sees: the cause of a problem. */
+/**
+ * Logs what the client never sees: the cause of a problem. Not its detail, which a mapping may
+ * write with the input in it ("There is no customer 42."): configured personal data stays out.
+ */
 export function logFailure(logger: Logger, route: CompiledRoute, error: unknown): void {
   if (isGatewayError(error)) {
     const level = error.status >= 500 ? 'warn' : 'debug';
-    logger[level]({ route: route.id, problem: error.slug, cause: describeCause(error.cause) }, error.detail ?? error.title);
+    logger[level]({ route: route.id, problem: error.slug, status: error.status, cause: describeCause(error.cause) }, error.title);
   } else {
     logger.error({ route: route.id, err: error }, 'unexpected failure');
   }

@@ -194,7 +194,8 @@ function compileRoute(
 
 function checkRouting(route: RouteSpec, where: string, issues: IssueCollector): void {
   const { routing } = route;
-  const needsModern = routing.fallback !== undefined || routing.guards !== undefined || routing.stickyKey !== undefined || routing.shadow !== undefined;
+  // The sticky key also keys consistent-hash balancing, so a legacy-only route may declare it.
+  const needsModern = routing.fallback !== undefined || routing.guards !== undefined || routing.shadow !== undefined;
   if (needsModern && route.modern === undefined) issues.add(where, 'routing settings need a modern target; add `modern:` to the route');
   const [kind, name] = (routing.stickyKey ?? '').split('.');
   if (kind === 'params' && !Object.hasOwn(route.input.params ?? {}, name!)) issues.add(`${where}.stickyKey`, `the route declares no input.params.${name}`);
@@ -267,6 +268,8 @@ function compileExample(
   return {
     name: example.name ?? `example ${index + 1}`,
     where: `${source.file}:${where}`,
+    file: source.file,
+    path: where,
     input: example.input,
     reply: reply.xml,
     replyStatus: reply.isFault ? 500 : 200,

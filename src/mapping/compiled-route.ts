@@ -36,6 +36,9 @@ export interface CompiledExample {
   readonly name: string;
   /** `file:path` of the example, for reports. */
   readonly where: string;
+  readonly file: string;
+  /** The example's path inside its file, e.g. `routes.getCustomer.examples.0`. */
+  readonly path: string;
   readonly input: { params?: Record<string, string>; query?: Record<string, string | string[]>; body?: unknown };
   /** A whole SOAP envelope, as the upstream would send it. */
   readonly reply: string;

@@ -4,12 +4,15 @@ export {
 } from './xml-tree.js';
 export type { XmlElement, XmlLimits, XmlErrorKind } from './xml-tree.js';
 export {
-  buildEnvelope, openEnvelope, soapRequestHeaders, envelopeNamespace, SoapEnvelopeError, isSoapEnvelopeError,
+  buildEnvelope, openEnvelope, readEnvelope, soapRequestHeaders, envelopeNamespace, SoapEnvelopeError, isSoapEnvelopeError,
 } from './envelope.js';
-export type { SoapVersion, SoapReply, XmlNode, SoapEnvelopeErrorKind } from './envelope.js';
+export type { EnvelopeReading, SoapVersion, SoapReply, XmlNode, SoapEnvelopeErrorKind } from './envelope.js';
 export { SoapRequestError, isSoapRequestError } from './request-error.js';
+export { nextTurn } from './xml-slices.js';
 export type { SoapRequestErrorKind } from './request-error.js';
 export { parseFault } from './fault.js';
 export type { SoapFault } from './fault.js';
 export { loadWsdl, WsdlError } from './wsdl.js';
 export type { ElementShape, WsdlContract, WsdlOperation } from './wsdl.js';
+export { WsSecurity, isWsSecurityFault, passwordDigest, WSSE_NS, WSU_NS, PASSWORD_DIGEST, PASSWORD_TEXT } from './ws-security.js';
+export type { UsernameTokenOptions, WsSecurityOptions, X509SigningOptions } from './ws-security.js';

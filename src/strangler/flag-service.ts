@@ -53,8 +53,26 @@ export class FlagService {
 
   private constructor(
     private readonly store: FlagStore,
-    private readonly routes: ReadonlyMap<string, FlaggedRoute>,
+    private routes: ReadonlyMap<string, FlaggedRoute>,
   ) {}
+
+  /** A reloaded configuration's routes; returns warnings about flags that no longer fit. */
+  useRoutes(routes: readonly FlaggedRoute[]): string[] {
+    this.routes = new Map(routes.map((route) => [route.id, route]));
+    return this.mismatchWarnings();
+  }
+
+  private mismatchWarnings(): string[] {
+    const warnings: string[] = [];
+    for (const [route, flag] of this.table) {
+      const known = this.routes.get(route);
+      if (!known) warnings.push(`the flag log names route ${route}, which no mapping declares; it is ignored`);
+      else if (!known.hasModern && usesModern(flag)) {
+        warnings.push(`route ${route} is flagged ${describeFlag(flag)} but has no modern target; it is routed to legacy`);
+      }
+    }
+    return warnings;
+  }
 
   /** Loads the log; warnings (a repaired torn line, events of routes that no longer exist) are returned. */
   static async open(store: FlagStore, routes: readonly FlaggedRoute[]): Promise<{ service: FlagService; warnings: string[] }> {
@@ -62,14 +80,7 @@ export class FlagService {
     const { events, warnings } = await store.load();
     service.events = events;
     service.table = foldFlags(events);
-    for (const route of service.table.keys()) {
-      if (!service.routes.has(route)) warnings.push(`the flag log names route ${route}, which no mapping declares; it is ignored`);
-    }
-    for (const [route, flag] of service.table) {
-      if (service.routes.get(route)?.hasModern === false && usesModern(flag)) {
-        warnings.push(`route ${route} is flagged ${describeFlag(flag)} but has no modern target; it is routed to legacy`);
-      }
-    }
+    warnings.push(...service.mismatchWarnings());
     return { service, warnings };
   }
 

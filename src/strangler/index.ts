@@ -5,4 +5,4 @@ export { FlagChangeError, FlagService, isFlagChangeError, type FlagChange, type 
 export { CorruptFlagLogError, FileFlagStore, MemoryFlagStore, type FlagStore } from './flag-store.js';
 export { overrideHeader, signOverride, verifyOverride } from './override.js';
 export type { ShadowSnapshot } from './shadow-report.js';
-export { isServerFailure, Strangler, type RequestContext, type ShadowSettings } from './strangler.js';
+export { isServerFailure, stickyKeyOf, Strangler, type RequestContext, type ShadowOutcome, type ShadowSettings } from './strangler.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CompiledRoute, RouteInput } from '../mapping/index.js';
+import { isGatewayError } from '../problem/index.js';
 import { compileComparison } from './compare.js';
 import { decide, type Decision } from './decide.js';
 import { usesModern, type TargetName } from './flag.js';
@@ -7,6 +8,12 @@ import type { FlagService } from './flag-service.js';
 import { SlidingGuard, type GuardVerdict } from './guard.js';
 import { overrideHeader, verifyOverride } from './override.js';
 import { ShadowReport, type ShadowSnapshot } from './shadow-report.js';
+
+/** How one shadow call ended: compared (matched or not), failed, or skipped (too many in flight). */
+export interface ShadowOutcome {
+  readonly route: string;
+  readonly outcome: 'matched' | 'mismatched' | 'secondary_failed' | 'skipped';
+}
 
 export interface ShadowSettings {
   /** Shadow calls in flight at most, over all routes; more are skipped and counted. */
@@ -49,6 +56,8 @@ interface RouteState {
 export class Strangler {
   private readonly states = new Map<string, RouteState>();
   private shadowsInFlight = 0;
+  private readonly shadowListeners = new Set<(outcome: ShadowOutcome) => void>();
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly options: StranglerOptions) {
     for (const route of options.routes) {
@@ -64,7 +73,18 @@ export class Strangler {
         rollingBack: false,
       });
     }
-    options.flags.onChange((event) => this.states.get(event.route)?.guard?.reset());
+    this.unsubscribe = options.flags.onChange((event) => this.states.get(event.route)?.guard?.reset());
+  }
+
+  /** Stops listening to the flag log (a reload replaced this strangler); shadows in flight finish. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** Each shadow call's outcome, for metrics; returns the function that stops listening. */
+  onShadowOutcome(listener: (outcome: ShadowOutcome) => void): () => void {
+    this.shadowListeners.add(listener);
+    return () => this.shadowListeners.delete(listener);
   }
 
   get flags(): FlagService {
@@ -74,7 +94,7 @@ export class Strangler {
   decide(route: CompiledRoute, context: RequestContext): Decision {
     const forced = this.override(route, context);
     if (forced) return { primary: forced, secondary: undefined };
-    const decision = decide(this.options.flags.flagOf(route.id), route.id, this.stickyKey(route, context));
+    const decision = decide(this.options.flags.flagOf(route.id), route.id, stickyKeyOf(route, context));
     const state = this.states.get(route.id);
     return decision.secondary === undefined || state?.shadowable ? decision : { primary: decision.primary, secondary: undefined };
   }
@@ -88,6 +108,7 @@ export class Strangler {
     if (!state) return;
     if (this.shadowsInFlight >= this.options.shadow.maxConcurrent) {
       state.report.recordSkip();
+      this.shadowed(route.id, 'skipped');
       return;
     }
     this.shadowsInFlight++;
@@ -97,19 +118,27 @@ export class Strangler {
         (secondaryAnswer) => {
           if (secondaryIsModern) this.recordModernCall(route, false);
           const differences = state.comparison.diff(primaryAnswer, secondaryAnswer);
+          this.shadowed(route.id, differences.length === 0 ? 'matched' : 'mismatched');
           if (differences.length === 0) state.report.recordMatch();
           else state.report.recordMismatch(differences, { requestId: context.requestId, primary, input: { params: { ...context.input.params }, query: { ...context.input.query } } });
           this.judge(state, state.guard?.recordComparison(differences.length > 0));
         },
         (error: unknown) => {
           state.report.recordSecondaryFailure();
+          this.shadowed(route.id, 'secondary_failed');
           if (secondaryIsModern) this.recordModernCall(route, isServerFailure(error));
-          this.options.logger.debug({ route: route.id, err: error }, 'shadow call failed');
+          // A problem's detail may quote the input (a customer id): only its type is logged.
+          const failure = isGatewayError(error) ? { problem: error.slug, status: error.status } : { err: error };
+          this.options.logger.debug({ route: route.id, requestId: context.requestId, ...failure }, 'shadow call failed');
         },
       )
       .finally(() => {
         this.shadowsInFlight--;
       });
+  }
+
+  private shadowed(route: string, outcome: ShadowOutcome['outcome']): void {
+    for (const listener of this.shadowListeners) listener({ route, outcome });
   }
 
   /** A modern call ended (as primary or shadow); failures count toward the route's guard. */
@@ -150,15 +179,6 @@ export class Strangler {
     return verdict.target;
   }
 
-  private stickyKey(route: CompiledRoute, context: RequestContext): string | undefined {
-    const key = route.routing.stickyKey;
-    if (key === undefined) return undefined;
-    const dot = key.indexOf('.');
-    const [kind, name] = [key.slice(0, dot), key.slice(dot + 1)];
-    const value = kind === 'header' ? context.header(name) : kind === 'params' ? context.input.params[name] : context.input.query[name];
-    return value === undefined || value === null ? undefined : String(value);
-  }
-
   private judge(state: RouteState, verdict: GuardVerdict | undefined): void {
     if (!verdict || state.rollingBack) return;
     const flags = this.options.flags;
@@ -175,6 +195,19 @@ export class Strangler {
         state.rollingBack = false;
       });
   }
+}
+
+/**
+ * The value of a route's declared sticky key (`params.id`, `query.x`, `header.x`) in a request: it
+ * keeps a canary sticky and is the key of consistent-hash balancing.
+ */
+export function stickyKeyOf(route: CompiledRoute, context: RequestContext): string | undefined {
+  const key = route.routing.stickyKey;
+  if (key === undefined) return undefined;
+  const dot = key.indexOf('.');
+  const [kind, name] = [key.slice(0, dot), key.slice(dot + 1)];
+  const value = kind === 'header' ? context.header(name) : kind === 'params' ? context.input.params[name] : context.input.query[name];
+  return value === undefined || value === null ? undefined : String(value);
 }
 
 /** Only the upstream's own failures count against modern: a 404 is an answer, not an outage. */

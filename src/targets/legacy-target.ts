@@ -1,7 +1,8 @@
 import { isReplyMappingError, renderFieldPath, type CompiledLegacyTarget, type RouteInput } from '../mapping/index.js';
 import { GatewayError } from '../problem/index.js';
-import { buildEnvelope, nextTurn, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
+import { buildEnvelope, isWsSecurityFault, nextTurn, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
 import type { XmlLimits } from '../soap/index.js';
+import { inSpan, type CallTelemetry } from '../telemetry/index.js';
 import { classifyByStatus, type ReplyClass, type UpstreamReply, type UpstreamRequest } from '../upstream/index.js';
 
 /** How a request reaches the upstream: the real Upstream.call, or a canned reply in `ficus test`. */
@@ -12,18 +13,23 @@ export interface LegacyInvocation {
   readonly input: RouteInput;
   readonly idempotent: boolean;
   readonly deadlineMs: number | undefined;
+  /** Keeps a key on one endpoint under consistent-hash balancing. */
+  readonly hashKey?: string | undefined;
   readonly send: Send;
   readonly limits: XmlLimits;
   readonly signal: AbortSignal;
+  /** The request's telemetry: mapping spans, and what the upstream stages count and send upstream. */
+  readonly telemetry?: CallTelemetry | undefined;
 }
 
 /**
  * One call to a legacy SOAP operation: mapping -> envelope -> upstream -> envelope -> mapping back.
  * Whatever the upstream sends, the outcome is a domain value or a GatewayError.
  */
-export async function invokeLegacy({ target, input, send, limits, signal, idempotent, deadlineMs }: LegacyInvocation): Promise<unknown> {
+export async function invokeLegacy({ target, input, send, limits, signal, idempotent, deadlineMs, hashKey, telemetry }: LegacyInvocation): Promise<unknown> {
   const { operation } = target;
-  const envelope = buildEnvelope(operation.soapVersion, target.buildRequest(input));
+  const soapBody = inSpan(telemetry, 'mapping.request', () => target.buildRequest(input));
+  const envelope = buildEnvelope(operation.soapVersion, soapBody);
   const replies = new EnvelopeCache(target, limits);
   const reply = await send(
     {
@@ -31,13 +37,23 @@ export async function invokeLegacy({ target, input, send, limits, signal, idempo
       path: '',
       headers: soapRequestHeaders(operation.soapVersion, operation.action),
       body: envelope,
+      // The tree too: an upstream with WS-Security builds each attempt's envelope with its own header.
+      soap: { version: operation.soapVersion, body: soapBody },
       operation: operation.name,
       idempotent,
       deadlineMs,
+      ...(hashKey === undefined ? {} : { hashKey }),
       classify: (candidate) => replies.classify(candidate),
+      telemetry,
     },
     signal,
   );
+  return inSpan(telemetry, 'mapping.reply', () => readLegacyReply(target, input, reply, replies));
+}
+
+/** The reply, opened and mapped: the domain answer, or the problem its SOAP fault maps to. */
+async function readLegacyReply(target: CompiledLegacyTarget, input: RouteInput, reply: UpstreamReply, replies: EnvelopeCache): Promise<unknown> {
+  const { operation } = target;
   const opened = await replies.open(reply);
   if (opened.fault) throw target.mapFault(opened.fault, input);
   if (reply.status < 200 || reply.status > 299) {
@@ -82,7 +98,8 @@ class EnvelopeCache {
   classify(reply: UpstreamReply): ReplyClass {
     const opened = this.attempt(reply);
     if (opened instanceof GatewayError) return 'server-error';
-    if (opened.fault) return opened.fault.kind === 'client' ? 'client-error' : 'server-error';
+    // A WS-Security refusal (wrong credentials) is no sign of a failing system, and retrying it is futile.
+    if (opened.fault) return opened.fault.kind === 'client' || isWsSecurityFault(opened.fault) ? 'client-error' : 'server-error';
     return classifyByStatus(reply);
   }
 

@@ -1,3 +1,6 @@
+import type { SoapVersion, XmlNode } from '../soap/index.js';
+import type { CallTelemetry } from '../telemetry/index.js';
+
 /**
  * The one contract every upstream stage shares. A stage wraps a call (deadline, bulkhead, retry,
  * breaker) and is composed once per upstream at load; the AbortSignal travels down so a deadline
@@ -31,6 +34,16 @@ export interface UpstreamRequest {
    * included, must be over. Stages below it use it not to start what cannot finish.
    */
   readonly deadlineAt?: number;
+  /**
+   * The request's telemetry: the observe stage counts each attempt there, opens its span, and
+   * sends its `x-request-id` and `traceparent` upstream. Absent in `ficus test`.
+   */
+  readonly telemetry?: CallTelemetry;
+  /**
+   * A SOAP call's body as a tree: the WS-Security stage builds each attempt's envelope from it, with
+   * a fresh Security header (nonce, times). `body` is the same envelope without that header.
+   */
+  readonly soap?: { readonly version: SoapVersion; readonly body: XmlNode };
 }
 
 /** `ok` and `client-error` show a healthy upstream; `server-error` counts against it. */

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import type { TlsConnectOptions } from './tls.js';
 import type { Call, UpstreamReply, UpstreamRequest } from './call.js';
 import { abortFailure, UpstreamError, type UpstreamFailure } from './upstream-error.js';
 
@@ -7,6 +8,8 @@ export interface TransportOptions {
   readonly maxReplyBytes: number;
   readonly connectTimeoutMs: number;
   readonly connections: number;
+  /** CA, client certificate and name to verify, for https endpoints. */
+  readonly tls?: TlsConnectOptions;
 }
 
 const connectCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -28,7 +31,7 @@ export class EndpointTransport {
     this.basePath = parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, '');
     this.pool = new Pool(parsed.origin, {
       connections: options.connections,
-      connect: { timeout: options.connectTimeoutMs },
+      connect: { timeout: options.connectTimeoutMs, ...options.tls },
       // The deadline is enforced by the caller's AbortSignal; these only catch a stalled socket.
       headersTimeout: 0,
       bodyTimeout: 0,

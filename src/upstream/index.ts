@@ -6,4 +6,6 @@ export type { EndpointSnapshot, EndpointSpec } from './endpoint.js';
 export { UpstreamRegistry } from './registry.js';
 export { Upstream, type UpstreamSnapshot } from './upstream.js';
 export { upstreamEventLevel, type UpstreamEvent } from './upstream-event.js';
+export type { AttemptOutcome, UpstreamMeasurement } from './measurement.js';
 export { UpstreamError, isUpstreamError, isUpstreamFault, type UpstreamFailure } from './upstream-error.js';
+export { credentialStamp } from './secret-files.js';

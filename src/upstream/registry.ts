@@ -1,5 +1,6 @@
 import type { Limits, UpstreamConfig } from '../config/index.js';
 import { Upstream, type UpstreamSnapshot } from './upstream.js';
+import type { UpstreamMeasurement } from './measurement.js';
 import type { UpstreamEvent } from './upstream-event.js';
 
 /** Every upstream of gateway.yaml, built once at start; `close()` stops their timers and pools. */
@@ -19,6 +20,11 @@ export class UpstreamRegistry {
   /** Every upstream's events, e.g. to log breaker changes and ejections. */
   onEvent(listener: (event: UpstreamEvent) => void): void {
     for (const upstream of this.upstreams.values()) upstream.events.on(listener);
+  }
+
+  /** Every upstream's measurements (attempts, retries, refusals), for metrics. */
+  onMeasurement(listener: (measurement: UpstreamMeasurement) => void): void {
+    for (const upstream of this.upstreams.values()) upstream.measurements.on(listener);
   }
 
   snapshot(): Record<string, UpstreamSnapshot> {

@@ -17,9 +17,12 @@ import { createDiscovery, type DiscoverySnapshot } from './discovery/index.js';
 import type { EndpointSnapshot } from './endpoint.js';
 import { EndpointSet } from './endpoint-set.js';
 import { ActiveHealthChecker, OutlierDetector, selectCandidates } from './health/index.js';
-import { balance, BreakerGroup, deadline, guard, isolate, retrying } from './stages/index.js';
+import type { UpstreamMeasurement } from './measurement.js';
+import { balance, BreakerGroup, deadline, guard, isolate, observe, retrying, secure } from './stages/index.js';
+import { loadTlsOptions } from './tls.js';
 import { isUpstreamError, type UpstreamError } from './upstream-error.js';
 import type { UpstreamEvent } from './upstream-event.js';
+import { loadWsSecurity } from './ws-security.js';
 
 /** What an upstream reports about itself, for `GET /admin/upstreams`. */
 export interface UpstreamSnapshot {
@@ -43,17 +46,21 @@ const BULKHEAD_RETRY_AFTER_SECONDS = 1;
  * A named backend system. `call()` is the only place that does network I/O to it. Its stages are
  * composed once, here, outermost first:
  *
- *   deadline -> isolate (bulkhead) -> retrying -> guard (breaker) -> balance -> endpoint transport
+ *   deadline -> isolate (bulkhead) -> retrying -> observe -> guard (breaker) -> balance -> endpoint transport
  *
  * - the deadline is outermost, so it bounds queueing and every attempt;
  * - the bulkhead is outside the breaker, so its refusals never count as upstream failures, and
  *   outside the retries, so a call and its retries hold one slot (retries add time, not concurrency);
  * - each attempt passes the breaker, so attempts are what it counts and retrying stops once it opens;
+ * - each attempt is observed (metrics, its span, request id and trace context sent upstream) above
+ *   the breaker, so a refusal by an open breaker is measured too;
  * - balancing is innermost, so each attempt picks an endpoint anew and outlier detection sees
  *   each endpoint's own outcomes.
  */
 export class Upstream {
   readonly events = new EventSource<UpstreamEvent>();
+  /** Per attempt, retry and refusal, for metrics (`UpstreamRegistry.onMeasurement`). */
+  readonly measurements = new EventSource<UpstreamMeasurement>();
   private readonly endpoints: EndpointSet;
   private readonly checker: ActiveHealthChecker | undefined;
   private readonly breakers: BreakerGroup | undefined;
@@ -66,11 +73,15 @@ export class Upstream {
     private readonly config: UpstreamConfig,
     limits: Limits,
   ) {
+    // Credentials first: a file that cannot be used stops the start before any timer or socket exists.
+    const tls = config.tls && loadTlsOptions(name, config.tls);
+    const security = config.security && loadWsSecurity(name, config.security);
     this.endpoints = new EndpointSet(createDiscovery(config), {
       upstream: name,
       maxReplyBytes: limits.maxReplyBytes,
       connectTimeoutMs: config.connectTimeoutMs,
       connections: config.connections,
+      tls,
     });
     const outliers = new OutlierDetector(config.outlierDetection);
     this.bulkhead = new Bulkhead(config.bulkhead);
@@ -82,8 +93,10 @@ export class Upstream {
       deadline(config.timeoutMs),
       isolate(name, this.bulkhead),
       retrying({ upstream: name, retry: this.retry, blocked: (request) => breakers?.isOpen(request) ?? false }),
+      observe({ upstream: name, measured: (measurement) => this.measurements.emit(measurement) }),
     ];
     if (breakers) stages.push(guard(breakers));
+    if (security) stages.push(secure(security));
     const balancer = createBalancer(config.balancer);
     this.pipeline = compose(...stages)(
       balance({ upstream: name, endpoints: this.endpoints, balancer, outliers, panicThresholdPercent: config.panicThresholdPercent }),
@@ -94,6 +107,11 @@ export class Upstream {
     outliers.onEject.on((ejection) => this.events.emit({ kind: 'ejected', upstream: name, ...ejection }));
     this.checker?.onChange.on((change) => this.events.emit({ kind: 'health', upstream: name, ...change }));
     this.endpoints.onChange.on((change) => this.events.emit({ kind: 'endpoints', upstream: name, ...change }));
+    this.retry.onRetry.on(() => this.measurements.emit({ kind: 'retry', upstream: name }));
+    this.retry.onGiveUp.on(({ reason }) => {
+      if (reason === 'budget') this.measurements.emit({ kind: 'retry-budget-exhausted', upstream: name });
+    });
+    this.bulkhead.onReject.on(({ reason }) => this.measurements.emit({ kind: 'bulkhead-rejected', upstream: name, reason }));
     this.checker?.start();
   }
 

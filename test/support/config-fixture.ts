@@ -13,6 +13,8 @@ export interface FixtureOptions {
   /** Extra lines under `upstreams.crm` (its protection policy), e.g. `breaker: { enabled: false }`. */
   readonly crmPolicy?: readonly string[];
   readonly limits?: string;
+  /** More top-level gateway.yaml text, e.g. a `telemetry:` section. */
+  readonly extra?: string;
   /** Mapping files to write instead of copying the demo's: name -> YAML text. */
   readonly mappings?: Readonly<Record<string, string>>;
 }
@@ -33,6 +35,7 @@ export function writeConfigFixture(options: FixtureOptions = {}): string {
       'mappings: mappings',
       'problemTypeBase: "urn:test:"',
       options.limits ?? '',
+      options.extra ?? '',
       'upstreams:',
       '  crm:',
       `    wsdl: ${join(repo, 'legacy-stubs/crm/CustomerService.wsdl')}`,

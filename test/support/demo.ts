@@ -50,12 +50,24 @@ export async function startDemo(overrides: Partial<GatewayOptions> = {}): Promis
     policy,
     modern,
     call: (path, init) => callJson(gateway.domainUrl + path, init),
-    admin: (path, init) => callJson(gateway.adminUrl + path, init),
+    admin: (path, init) => callJson(gateway.adminUrl + path, withReadToken(init, overrides)),
     async close() {
       await gateway.close();
       await Promise.all([crm.close(), policy.close(), modern.close()]);
     },
   };
+}
+
+/**
+ * Reads on the admin API need the bearer token when one is configured: a GET without its own
+ * Authorization header gets the demo's. Writes send only what the caller gives (tests of refusals).
+ */
+function withReadToken(init: RequestInit | undefined, overrides: Partial<GatewayOptions>): RequestInit | undefined {
+  const token = 'adminToken' in overrides ? overrides.adminToken : demoAdminToken;
+  if (!token || (init?.method ?? 'GET') !== 'GET') return init;
+  const headers = new Headers(init?.headers);
+  if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+  return { ...init, headers };
 }
 
 /** PUT /admin/flags/{route} with the demo's token. */

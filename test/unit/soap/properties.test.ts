@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildEnvelope, isSoapEnvelopeError, isXmlError, openEnvelope, parseXml,
 } from '../../../src/soap/index.js';
+import { startParser } from '../../../src/soap/xml-tree.js';
 import type { XmlElement, XmlNode } from '../../../src/soap/index.js';
 
 const illegal = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -119,6 +120,47 @@ describe('parseXml on arbitrary input', () => {
       } catch (error) {
         if (!isXmlError(error) && !isSoapEnvelopeError(error)) throw error;
       }
+    }), { numRuns: 3_000 });
+  });
+});
+
+/** What a parse gives: the tree, or the kind of refusal. */
+function outcome(run: () => XmlElement): unknown {
+  const shape = (element: XmlElement): unknown =>
+    [element.name, element.ns, element.text, element.nil, Object.entries(element.attributes), element.children.map(shape)];
+  try {
+    return shape(run());
+  } catch (error) {
+    if (!isXmlError(error)) throw error;
+    return error.kind === 'malformed' || error.kind === 'unbound-prefix' || error.kind === 'doctype' ? 'refused' : error.kind;
+  }
+}
+
+describe('the same document read as text, as UTF-8 bytes, and in slices', () => {
+  const documents = fc.oneof(
+    xmlish,
+    xmlish.map((inner) => `<r xmlns:p="urn:p">${inner}</r>`),
+    tree.map((body) => buildEnvelope('1.1', body)),
+  );
+
+  it('gives the same tree or the same refusal from text and from bytes', () => {
+    fc.assert(fc.property(documents, (text) => {
+      // Lone surrogates cannot be encoded; the text reader refuses them on its own.
+      if (/[\uD800-\uDFFF]/u.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) return;
+      expect(outcome(() => parseXml(new TextEncoder().encode(text)))).toEqual(outcome(() => parseXml(text)));
+    }), { numRuns: 3_000 });
+  });
+
+  it('gives the same tree or the same refusal whatever the slices', () => {
+    fc.assert(fc.property(documents, fc.integer({ min: 1, max: 9 }), fc.boolean(), (text, step, asBytes) => {
+      const input = asBytes ? new TextEncoder().encode(text.replace(/[\uD800-\uDFFF]/g, '')) : text;
+      const whole = outcome(() => parseXml(input));
+      const sliced = outcome(() => {
+        const parser = startParser(input);
+        while (!parser.parse(parser.offset + step));
+        return parser.root as XmlElement;
+      });
+      expect(sliced).toEqual(whole);
     }), { numRuns: 3_000 });
   });
 });

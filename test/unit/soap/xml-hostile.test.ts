@@ -147,6 +147,24 @@ describe('encoding', () => {
     expect(parseXml(encode('<?xml version="1.0" encoding="UTF-8"?><r>é</r>')).text).toBe('é');
   });
 
+  it('refuses invalid UTF-8 of every kind, and reads any valid UTF-8', () => {
+    const wrap = (...middle: number[]) => new Uint8Array([...encode('<r>'), ...middle, ...encode('</r>')]);
+    expect(kindOf(() => parseXml(wrap(0xc0, 0xaf)))).toBe('encoding'); // overlong '/'
+    expect(kindOf(() => parseXml(wrap(0xed, 0xa0, 0x80)))).toBe('encoding'); // an encoded surrogate
+    expect(kindOf(() => parseXml(wrap(0xf4, 0x90, 0x80, 0x80)))).toBe('encoding'); // beyond U+10FFFF
+    expect(kindOf(() => parseXml(wrap(0xe2, 0x82)))).toBe('encoding'); // cut short
+    expect(parseXml(encode('<ré a="ü">😀 &amp; ß</ré>')).attributes.a).toBe('ü');
+    expect(parseXml(encode('<ré a="ü">😀 &amp; ß</ré>')).text).toBe('😀 & ß');
+  });
+
+  it('refuses characters XML 1.0 does not allow in bytes too', () => {
+    expect(kindOf(() => parseXml(encode('<r>\uFFFE</r>')))).toBe('malformed');
+    expect(kindOf(() => parseXml(encode('<r a="\uFFFF"/>')))).toBe('malformed');
+    expect(kindOf(() => parseXml(encode('<r>\u0001</r>')))).toBe('malformed');
+    expect(kindOf(() => parseXml(encode('<r><!-- \u001b --></r>')))).toBe('malformed');
+    expect(parseXml(encode('<r>\u0085\uFFFD\u{10FFFF}</r>')).text).toBe('\u0085\uFFFD\u{10FFFF}');
+  });
+
   it('refuses characters XML 1.0 does not allow, literal or not', () => {
     expect(kindOf(() => parseXml('<r>\u0000</r>'))).toBe('malformed');
     expect(kindOf(() => parseXml('<r>\u001b[31m</r>'))).toBe('malformed');
