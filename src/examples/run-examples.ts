@@ -4,6 +4,7 @@ import { isGatewayError, problemTypeUri } from '../problem/index.js';
 import { openEnvelope, type XmlElement, type XmlLimits } from '../soap/index.js';
 import type { UpstreamReply, UpstreamRequest } from '../upstream/index.js';
 import { subsetMismatches } from './subset-match.js';
+import { runWithTimeout } from '../resilience/index.js';
 
 /**
  * Runs a mapping's examples through the same route code the gateway serves with, but with the
@@ -43,7 +44,7 @@ async function runExample(route: CompiledRoute, example: CompiledExample, option
   const raw = { params: example.input.params ?? {}, query: example.input.query ?? {}, body: example.input.body };
   const failures: string[] = [];
   try {
-    const answer = await executeRoute(route, raw, dependencies, AbortSignal.timeout(5_000));
+    const answer = await runWithTimeout(new AbortController().signal, 5_000, (signal) => executeRoute(route, raw, dependencies, signal));
     if (example.expectProblem) failures.push(`expected a problem (${describeExpectedProblem(example)}), got an answer`);
     if (example.expect !== undefined) failures.push(...subsetMismatches(example.expect, answer).map((text) => `answer ${text}`));
   } catch (error) {

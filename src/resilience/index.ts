@@ -16,4 +16,5 @@ export { Bulkhead, BulkheadRejectedError, isBulkheadRejectedError, type Bulkhead
 export { EventSource, type Listener, type Unsubscribe } from './events.js';
 export { settle, unwrap, type Outcome } from './outcome.js';
 export { Retry, type RetryContext, type RetryEvent, type RetryOptions, type RetryRefusal } from './retry.js';
+export { runWithTimeout } from './timeout-signal.js';
 export { RetryBudget, type RetryBudgetOptions, type RetryBudgetSnapshot } from './retry-budget.js';

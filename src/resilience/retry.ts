@@ -2,6 +2,7 @@ import { fullJitterDelay } from './backoff.js';
 import { EventSource } from './events.js';
 import { settle, unwrap, type Outcome } from './outcome.js';
 import type { RetryBudget } from './retry-budget.js';
+import { runWithTimeout } from './timeout-signal.js';
 
 /**
  * Tries a call again when it failed in a way that may pass: with exponential backoff and full
@@ -67,7 +68,7 @@ export class Retry {
   async execute<T>(attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>, context: RetryContext<T>): Promise<T> {
     this.options.budget.recordCall();
     for (let attemptNumber = 1; ; attemptNumber++) {
-      const outcome = await settle(() => attempt(this.attemptSignal(context.signal), attemptNumber));
+      const outcome = await settle(() => this.attemptOnce(attempt, context.signal, attemptNumber));
       if (context.signal.aborted || !context.isRetryable(outcome)) return unwrap(outcome);
       const delayMs = fullJitterDelay(attemptNumber, this.options, this.options.random);
       const refusal = this.refusal(attemptNumber, delayMs, context);
@@ -89,9 +90,10 @@ export class Retry {
     return undefined;
   }
 
-  private attemptSignal(signal: AbortSignal): AbortSignal {
+  private attemptOnce<T>(attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>, signal: AbortSignal, attemptNumber: number): Promise<T> {
     const { attemptTimeoutMs } = this.options;
-    return attemptTimeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(attemptTimeoutMs)]);
+    if (attemptTimeoutMs === undefined) return attempt(signal, attemptNumber);
+    return runWithTimeout(signal, attemptTimeoutMs, (bounded) => attempt(bounded, attemptNumber));
   }
 }
 

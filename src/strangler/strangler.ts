@@ -8,6 +8,10 @@ import type { FlagService } from './flag-service.js';
 import { SlidingGuard, type GuardVerdict } from './guard.js';
 import { overrideHeader, verifyOverride } from './override.js';
 import { ShadowReport, type ShadowSnapshot } from './shadow-report.js';
+import { runWithTimeout } from '../resilience/index.js';
+
+/** Shadow calls are bounded by their own deadline only: the client's request is long answered. */
+const neverAborted = new AbortController().signal;
 
 /** How one shadow call ended: compared (matched or not), failed, or skipped (too many in flight). */
 export interface ShadowOutcome {
@@ -113,7 +117,7 @@ export class Strangler {
     }
     this.shadowsInFlight++;
     const secondaryIsModern = primary === 'legacy';
-    run(AbortSignal.timeout(this.options.shadow.timeoutMs))
+    runWithTimeout(neverAborted, this.options.shadow.timeoutMs, run)
       .then(
         (secondaryAnswer) => {
           if (secondaryIsModern) this.recordModernCall(route, false);

@@ -3,6 +3,7 @@ import type { UpstreamRequest } from '../call.js';
 import type { Endpoint } from '../endpoint.js';
 import { isUpstreamError } from '../upstream-error.js';
 import type { CheckThresholds } from './endpoint-health.js';
+import { runWithTimeout } from '../../resilience/index.js';
 
 /**
  * Active health checks: every `intervalMs`, each endpoint gets one request (an HTTP GET of a path,
@@ -72,11 +73,10 @@ export class ActiveHealthChecker {
   }
 
   private async check(endpoint: Endpoint): Promise<void> {
-    const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(this.options.timeoutMs)]);
     let ok: boolean;
     let detail: string;
     try {
-      const reply = await endpoint.probe(this.request, signal);
+      const reply = await runWithTimeout(this.stopped.signal, this.options.timeoutMs, (signal) => endpoint.probe(this.request, signal));
       ok = reply.status >= 200 && reply.status < 300;
       detail = `HTTP ${reply.status}`;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { runWithTimeout } from '../../resilience/index.js';
 import type { Call, Stage } from '../call.js';
 
 /**
@@ -10,6 +11,6 @@ export function deadline(defaultTimeoutMs: number): Stage {
     function withDeadline(request, signal) {
       const timeoutMs = request.deadlineMs ?? defaultTimeoutMs;
       const deadlineAt = performance.now() + timeoutMs;
-      return next({ ...request, deadlineAt }, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+      return runWithTimeout(signal, timeoutMs, (bounded) => next({ ...request, deadlineAt }, bounded));
     };
 }
