@@ -153,6 +153,19 @@ describe('parseXml: namespaces', () => {
   });
 });
 
+describe('parseXml: repeated tags', () => {
+  it('gives elements with the same attributes one frozen set, so no reader can change another\'s', () => {
+    const root = parseXml(`<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${'<e xsi:nil="true" a="1"/>'.repeat(3)}<e a="2"/></r>`);
+    const [first, second, , last] = root.children;
+    expect(first?.attributes).toBe(second?.attributes);
+    expect(Object.isFrozen(first?.attributes)).toBe(true);
+    expect(() => {
+      (first?.attributes as Record<string, string>).a = 'changed';
+    }).toThrow(TypeError);
+    expect([second?.attributes.a, second?.nil, last?.attributes.a, last?.nil]).toEqual(['1', true, '2', false]);
+  });
+});
+
 describe('resolveQName', () => {
   const root = parseXml('<r xmlns="urn:d" xmlns:p="urn:p"><a xmlns:p="urn:inner"><code> p:Client </code></a><q>Server</q></r>');
   const code = only(only(root, 'a'), 'code');
