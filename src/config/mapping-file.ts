@@ -87,6 +87,19 @@ export const fieldSpecSchema: z.ZodType<FieldSpec> = z.lazy(() =>
 );
 
 // ---------------------------------------------------------------- faults
+const errorStatus = z.number().int().min(400).max(599);
+
+/** The problem a fault or error rule answers with: the mapping's words, never the legacy text. */
+const problemFields = {
+  status: errorStatus,
+  type: z.string().min(1),
+  title: z.string().min(1),
+  /** May quote the route input: `There is no customer {params.id}.` */
+  detail: z.string().optional(),
+  /** Seconds, sent as Retry-After. */
+  retryAfter: z.number().int().positive().optional(),
+};
+
 export const faultRuleSchema = z
   .object({
     when: z
@@ -96,11 +109,7 @@ export const faultRuleSchema = z
         detail: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
       })
       .strict(),
-    status: z.number().int().min(400).max(599),
-    type: z.string().min(1),
-    title: z.string().min(1),
-    detail: z.string().optional(),
-    retryAfter: z.number().int().positive().optional(),
+    ...problemFields,
   })
   .strict();
 export type FaultRule = z.output<typeof faultRuleSchema>;
@@ -137,12 +146,8 @@ export type LegacyTargetSpec = z.output<typeof legacyTargetSchema>;
 // ---------------------------------------------------------------- the modern target and routing
 export const modernErrorRuleSchema = z
   .object({
-    when: z.object({ status: z.union([z.number().int().min(400).max(599), z.array(z.number().int().min(400).max(599)).min(1)]) }).strict(),
-    status: z.number().int().min(400).max(599),
-    type: z.string().min(1),
-    title: z.string().min(1),
-    detail: z.string().optional(),
-    retryAfter: z.number().int().positive().optional(),
+    when: z.object({ status: z.union([errorStatus, z.array(errorStatus).min(1)]) }).strict(),
+    ...problemFields,
   })
   .strict();
 export type ModernErrorRule = z.output<typeof modernErrorRuleSchema>;

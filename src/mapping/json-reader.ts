@@ -1,8 +1,8 @@
 import type { FieldSpec, FieldSpecObject } from '../config/index.js';
 import { compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
-import { isReplyMappingError, ReplyMappingError } from './mapping-errors.js';
+import { asReplyError, ReplyMappingError } from './mapping-errors.js';
 import { objectFieldsOf } from './reply-reader.js';
-import { isTransformError, type CompiledTransform, type Scalar } from './transforms/index.js';
+import type { CompiledTransform, Scalar } from './transforms/index.js';
 
 /**
  * Compiles a modern target's reply mapping: the modern service's JSON -> the domain model. The
@@ -109,8 +109,3 @@ function select(value: unknown, keys: readonly string[]): unknown {
   return current;
 }
 
-function asReplyError(error: unknown): ReplyMappingError {
-  if (isReplyMappingError(error)) return error;
-  if (isTransformError(error)) return new ReplyMappingError([], error.message);
-  throw error;
-}

@@ -1,8 +1,8 @@
 import type { FieldSpec } from '../config/index.js';
 import { compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
-import { isRequestMappingError, RequestMappingError } from './mapping-errors.js';
+import { asRequestError, RequestMappingError } from './mapping-errors.js';
 import { compileSource, type RouteInput, type SourceScope } from './sources.js';
-import { isTransformError, type CompiledTransform, type Scalar } from './transforms/index.js';
+import type { CompiledTransform, Scalar } from './transforms/index.js';
 
 /**
  * Compiles a JSON template for a modern target's request body or query: keys are the modern
@@ -68,11 +68,3 @@ function toModern(chain: readonly CompiledTransform[], value: unknown): Scalar {
   return result;
 }
 
-function asRequestError(error: unknown, path: readonly string[]): RequestMappingError {
-  let mapped: RequestMappingError;
-  if (isRequestMappingError(error)) mapped = error;
-  else if (isTransformError(error)) mapped = new RequestMappingError([], error.message);
-  else throw error;
-  for (let index = path.length - 1; index >= 0; index--) mapped = mapped.at(path[index]!);
-  return mapped;
-}

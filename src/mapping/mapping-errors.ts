@@ -1,3 +1,5 @@
+import { isTransformError } from './transforms/index.js';
+
 /**
  * Failures while mapping one request or reply. They carry the domain-side path of the field, so a
  * problem can say which field broke without repeating legacy data.
@@ -39,6 +41,23 @@ export class RequestMappingError extends MappingError {
   at(segment: string | number): RequestMappingError {
     return new RequestMappingError([segment, ...this.path], this.reason);
   }
+}
+
+/** A failure inside a reply reader, as a ReplyMappingError; anything else is a bug and rethrown. */
+export function asReplyError(error: unknown): ReplyMappingError {
+  if (isReplyMappingError(error)) return error;
+  if (isTransformError(error)) return new ReplyMappingError([], error.message);
+  throw error;
+}
+
+/** A failure while writing a request, as a RequestMappingError under `path` (the input field). */
+export function asRequestError(error: unknown, path: ReadonlyArray<string | number>): RequestMappingError {
+  let mapped: RequestMappingError;
+  if (isRequestMappingError(error)) mapped = error;
+  else if (isTransformError(error)) mapped = new RequestMappingError([], error.message);
+  else throw error;
+  for (let index = path.length - 1; index >= 0; index--) mapped = mapped.at(path[index]!);
+  return mapped;
 }
 
 export function isReplyMappingError(error: unknown): error is ReplyMappingError {

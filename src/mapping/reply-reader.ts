@@ -3,8 +3,8 @@ import { childrenNamed, type XmlElement } from '../soap/index.js';
 import type { ElementShape } from '../soap/index.js';
 import { compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
 import { parseLegacyPath, resolvePathShape, type LegacyPath, type PathStep } from './legacy-path.js';
-import { isReplyMappingError, ReplyMappingError } from './mapping-errors.js';
-import { isTransformError, type CompiledTransform, type Scalar } from './transforms/index.js';
+import { asReplyError, ReplyMappingError } from './mapping-errors.js';
+import type { CompiledTransform, Scalar } from './transforms/index.js';
 
 /**
  * Compiles the reply side of a mapping: legacy XML element -> domain value. Everything that can be
@@ -196,8 +196,3 @@ function selectAll(context: XmlElement, parentPath: LegacyPath, last: PathStep |
   return parent === undefined ? [] : childrenNamed(parent, last.local, last.ns);
 }
 
-function asReplyError(error: unknown): ReplyMappingError {
-  if (isReplyMappingError(error)) return error;
-  if (isTransformError(error)) return new ReplyMappingError([], error.message);
-  throw error;
-}

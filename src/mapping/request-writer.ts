@@ -3,10 +3,10 @@ import type { XmlNode } from '../soap/index.js';
 import type { ElementShape } from '../soap/index.js';
 import { compileTransformChain, type CompileContext } from './compile-context.js';
 import { parseLegacyPath } from './legacy-path.js';
-import { isRequestMappingError, RequestMappingError } from './mapping-errors.js';
+import { asRequestError, RequestMappingError } from './mapping-errors.js';
 import { objectFieldsOf } from './reply-reader.js';
 import { compileSource, type RouteInput, type SourceScope } from './sources.js';
-import { isTransformError, type CompiledTransform, type Scalar } from './transforms/index.js';
+import type { CompiledTransform, Scalar } from './transforms/index.js';
 
 /**
  * Compiles the request side of a mapping: route input -> the SOAP body element, as a tree of
@@ -297,11 +297,3 @@ function expectScalar(value: unknown): Scalar {
   throw new RequestMappingError([], 'expected a single value, not an object or list');
 }
 
-function asRequestError(error: unknown, path: ReadonlyArray<string | number>): RequestMappingError {
-  let mapped: RequestMappingError;
-  if (isRequestMappingError(error)) mapped = error;
-  else if (isTransformError(error)) mapped = new RequestMappingError([], error.message);
-  else throw error;
-  for (let index = path.length - 1; index >= 0; index--) mapped = mapped.at(path[index]!);
-  return mapped;
-}

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   compileTransform,
-  isTransformConfigError,
   type Scalar,
   type TransformContext,
   TransformError,
 } from '../../../src/mapping/transforms/index.js';
+import { configIssues as configIssuesIn } from '../../support/transforms.js';
 
 const tables: Record<string, Record<string, Scalar>> = {
   customerStatus: { A: 'active', I: 'inactive', X: 'closed' },
@@ -15,16 +15,8 @@ const tables: Record<string, Record<string, Scalar>> = {
 };
 
 const context: TransformContext = { codeTable: (name) => tables[name] };
+const configIssues = (name: string, option: unknown): unknown => configIssuesIn(name, option, context);
 
-function configIssues(name: string, option: unknown): unknown {
-  try {
-    compileTransform(name, option, context);
-  } catch (error) {
-    if (isTransformConfigError(error)) return error.issues;
-    throw error;
-  }
-  throw new Error(`expected ${name} ${JSON.stringify(option)} to be refused`);
-}
 
 describe('codes', () => {
   const status = compileTransform('codes', { A: 'active', I: 'inactive', X: 'closed' }, context);

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   compileTransform,
-  isTransformConfigError,
   type Scalar,
-  type TransformContext,
   TransformError,
 } from '../../../src/mapping/transforms/index.js';
+import { configIssues, noCodeTables } from '../../support/transforms.js';
 
-const context: TransformContext = { codeTable: () => undefined };
+const context = noCodeTables;
 
-function configIssues(name: string, option: unknown): unknown {
-  try {
-    compileTransform(name, option, context);
-  } catch (error) {
-    if (isTransformConfigError(error)) return error.issues;
-    throw error;
-  }
-  throw new Error(`expected ${name} ${JSON.stringify(option)} to be refused`);
-}
 
 describe('decimal', () => {
   it.each([

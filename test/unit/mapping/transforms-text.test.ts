@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   compileTransform,
-  isTransformConfigError,
   type Scalar,
-  type TransformContext,
   TransformError,
 } from '../../../src/mapping/transforms/index.js';
+import { configIssues, noCodeTables } from '../../support/transforms.js';
 
-const context: TransformContext = { codeTable: () => undefined };
+const context = noCodeTables;
 
 interface Case {
   readonly option: unknown;
@@ -15,15 +14,6 @@ interface Case {
   readonly domain: Scalar;
 }
 
-function configIssues(name: string, option: unknown): unknown {
-  try {
-    compileTransform(name, option, context);
-  } catch (error) {
-    if (isTransformConfigError(error)) return error.issues;
-    throw error;
-  }
-  throw new Error(`expected ${name} ${JSON.stringify(option)} to be refused`);
-}
 
 describe('trim', () => {
   it.each<Case>([

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileTransform, type Scalar, type TransformContext } from '../../../src/mapping/transforms/index.js';
+import { compileTransform, type Scalar } from '../../../src/mapping/transforms/index.js';
+import { noCodeTables } from '../../support/transforms.js';
 
 /**
  * Laws of the built-in transforms: for every valid domain value x, toDomain(toLegacy(x)) === x,
  * and exact numbers never lose a digit however large they are.
  */
 
-const context: TransformContext = { codeTable: () => undefined };
+const context = noCodeTables;
 
 function roundTrips(name: string, option: unknown, value: Scalar): boolean {
   const transform = compileTransform(name, option, context);

@@ -6,22 +6,13 @@ import {
   isTransformError,
   isTransformName,
   type Scalar,
-  type TransformContext,
   TransformConfigError,
   TransformError,
 } from '../../../src/mapping/transforms/index.js';
+import { configIssues, noCodeTables } from '../../support/transforms.js';
 
-const context: TransformContext = { codeTable: () => undefined };
+const context = noCodeTables;
 
-function configIssues(name: string, option: unknown): unknown {
-  try {
-    compileTransform(name, option, context);
-  } catch (error) {
-    if (isTransformConfigError(error)) return error.issues;
-    throw error;
-  }
-  throw new Error(`expected ${name} ${JSON.stringify(option)} to be refused`);
-}
 
 describe('the transform registry', () => {
   const names = ['trim', 'case', 'pad', 'decimal', 'integer', 'boolean', 'date', 'timestamp', 'codes', 'cents', 'nullIf', 'prefix'];
