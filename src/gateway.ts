@@ -6,6 +6,7 @@ import { answerClientErrors, assertAdminExposure, edgeServerOptions, type Config
 import { ConfigWatcher } from './runtime/config-watcher.js';
 import { exampleFailures, prepareConfig, type PreparedConfig } from './runtime/prepare-config.js';
 import { Runtime, waitUntil, type SharedServices } from './runtime/runtime.js';
+import { retainXmlWorkers } from './soap/index.js';
 import { FileFlagStore, FlagService, MemoryFlagStore, type FlagStore } from './strangler/index.js';
 import { createLogger, createTracing, GatewayMetrics, type Logger } from './telemetry/index.js';
 
@@ -69,6 +70,8 @@ class Gateway implements RunningGateway, GatewayControl {
   private lastReload: ConfigInfo['lastReload'] = null;
   private reloadFailures = 0;
   private stopping: Promise<void> | undefined;
+  /** The threads that parse large replies: stopped with the last gateway of the process. */
+  private readonly releaseXmlWorkers = retainXmlWorkers();
 
   constructor(
     private readonly options: GatewayOptions,
@@ -202,6 +205,7 @@ class Gateway implements RunningGateway, GatewayControl {
       await adminClosed;
     }
     await runtime.retire(undefined, 0);
+    await this.releaseXmlWorkers();
     await this.flags.close();
     await this.shared.telemetry.tracing.shutdown();
     this.logger.info({ drained }, 'stopped');

@@ -4,11 +4,12 @@ import type { SoapFault } from './fault.js';
 import { SoapRequestError } from './request-error.js';
 import { envelopeNamespace, versionOfNamespace } from './soap-version.js';
 import type { SoapVersion } from './soap-version.js';
+import { XmlDocument } from './xml-document.js';
 import { XSI_NAMESPACE } from './xml-names.js';
-import type { XmlParser } from './xml-parser.js';
-import { runInSlices } from './xml-slices.js';
-import { childrenNamed, startParser } from './xml-tree.js';
+import { scanEnvelopeHead } from './xml-scan.js';
+import { checkedBytes, childrenNamed, defaultXmlLimits, parseText, parseXml, requireUsableLimits, requireWithin } from './xml-tree.js';
 import type { XmlElement, XmlLimits } from './xml-tree.js';
+import { xmlWorkers, type XmlWorkerPool } from './xml-workers.js';
 import { writeXml } from './xml-write.js';
 import type { XmlNode } from './xml-write.js';
 
@@ -73,76 +74,129 @@ export interface SoapReply {
  * {@link SoapEnvelopeError} for XML that is not an envelope of the expected version.
  */
 export function openEnvelope(reply: string | Uint8Array, expected: SoapVersion, limits?: XmlLimits): SoapReply {
-  const parser = startParser(reply, limits);
-  parser.parse();
-  return envelopeOf(parser.root as XmlElement, expected);
+  return envelopeOf(parseXml(reply, limits), expected);
 }
 
 /** A reply being read: what it says about the upstream's health at once, the whole of it later. */
 export interface EnvelopeReading {
   /** The Body's fault, read whole, or null when the Body holds something else. */
   readonly fault: SoapFault | null;
-  /** True for a large reply, read in slices: its further processing should yield to the event loop too. */
+  /** True for a large reply, parsed in a worker thread: its further processing should yield to the event loop too. */
   readonly large: boolean;
-  /** The whole reply; rejects with {@link XmlError} or {@link SoapEnvelopeError}. */
-  complete(): Promise<SoapReply>;
+  /**
+   * The whole reply; rejects with {@link XmlError} or {@link SoapEnvelopeError}, and for a large
+   * reply also with `XmlWorkerError` (its worker died or hung) or the signal's reason. The first
+   * call starts the work; later calls share it.
+   */
+  complete(signal?: AbortSignal): Promise<SoapReply>;
 }
 
-/** Replies up to this many characters are read at once; slicing them would cost more than it saves. */
-const READ_AT_ONCE = 64 * 1024;
-/** Characters read per turn of the event loop: a few milliseconds of work. */
-const SLICE = 64 * 1024;
+export interface ReadEnvelopeOptions {
+  /** Replies above this many bytes (or characters) are parsed in a worker; default 64 KiB. */
+  readonly inWorkerAbove?: number;
+  /** The worker pool; default the process's shared one. */
+  readonly pool?: XmlWorkerPool;
+}
+
+/** Replies up to this size are parsed at once: a thread hop would cost more than it saves. */
+const PARSE_AT_ONCE = 64 * 1024;
+/** Bytes of a large reply decoded for its head at first: the head of an envelope is rarely longer. */
+const HEAD_BYTES = 16 * 1024;
 
 /**
- * Opens a reply without holding the event loop for long. Synchronously it reads as far as the
- * Body's first element: enough to refuse a reply that is not the expected envelope and to read a
- * fault (whole), which is what an upstream's breaker needs to judge the reply. A large reply's
- * rest is read by `complete()`, a slice per turn of the event loop; a flaw there rejects
- * `complete()` (the upstream answered, so it is not counted against its health, like a reply that
- * does not fit the mapping). Small replies are read whole at once, exactly like
- * {@link openEnvelope}. Throws {@link XmlError} or {@link SoapEnvelopeError} for a bad start.
+ * Opens a reply without holding the event loop for long. A small reply is parsed at once, exactly
+ * like {@link openEnvelope}. Of a large one, only the head is read synchronously (by the same
+ * pre-scan and fast-xml-parser, up to the start of the Body's first element): enough to refuse
+ * a reply that is not the expected envelope and to see a fault, which is then parsed whole at once
+ * (faults are small), because an upstream's breaker must judge it. The rest of a large reply is
+ * parsed by `complete()` in a worker thread; a flaw there rejects `complete()` (the upstream
+ * answered, so it is not counted against its health, like a reply that does not fit the mapping).
+ * Throws {@link XmlError} or {@link SoapEnvelopeError} for a bad start.
  *
  * @example
  * const reading = readEnvelope(reply.body, '1.1', limits);
  * if (reading.fault) return faultToProblem(reading.fault);
- * const { body } = await reading.complete();
+ * const { body } = await reading.complete(signal);
  */
-export function readEnvelope(reply: string | Uint8Array, expected: SoapVersion, limits?: XmlLimits): EnvelopeReading {
-  const parser = startParser(reply, limits);
-  if (parser.length <= READ_AT_ONCE || readHead(parser, expected)) {
-    parser.parse();
-    const opened = envelopeOf(parser.root as XmlElement, expected);
+export function readEnvelope(
+  reply: string | Uint8Array,
+  expected: SoapVersion,
+  limits: XmlLimits = defaultXmlLimits,
+  options: ReadEnvelopeOptions = {},
+): EnvelopeReading {
+  const size = typeof reply === 'string' ? reply.length : reply?.byteLength;
+  if (!(size > (options.inWorkerAbove ?? PARSE_AT_ONCE)) || headSaysParseAtOnce(reply, expected, limits)) {
+    const opened = openEnvelope(reply, expected, limits);
     return { fault: opened.fault, large: false, complete: () => Promise.resolve(opened) };
   }
   let completed: Promise<SoapReply> | undefined;
   return {
     fault: null,
     large: true,
-    complete: () => {
-      completed ??= runInSlices(() => parser.parse(parser.offset + SLICE)).then(() => envelopeOf(parser.root as XmlElement, expected));
+    complete: (signal) => {
+      completed ??= (options.pool ?? xmlWorkers())
+        .parse(reply, limits, signal)
+        .then((document) => envelopeOf(new XmlDocument(document).root, expected));
       return completed;
     },
   };
 }
 
 /**
- * Reads markup by markup until the Body's first element has started or the Body has ended.
- * Returns true when the rest must be read at once: the reply is a fault, or already complete.
+ * Reads the head of a large reply: the envelope up to the start of the Body's first element,
+ * closed with the end tags it lacks, parsed like any document. Throws for a bad start; returns
+ * true when the whole reply must be parsed at once: its Body holds a fault or nothing, or the
+ * head never ends (the whole parse then says what is wrong).
  */
-function readHead(parser: XmlParser, expected: SoapVersion): boolean {
+function headSaysParseAtOnce(reply: string | Uint8Array, expected: SoapVersion, limits: XmlLimits): boolean {
+  requireUsableLimits(limits);
+  const head = typeof reply === 'string' ? headOfText(reply, limits) : headOfBytes(reply, limits);
+  if (head === null || head === EMPTY_BODY) return true;
   const ns = envelopeNamespace[expected];
-  for (let done = false; !done; done = parser.parse(parser.offset + 1)) {
-    // Views made afresh on each step: the document is still growing.
-    const root = parser.root;
-    if (root === null) continue;
-    if (root.name !== 'Envelope' || root.ns !== ns) throw notTheExpectedEnvelope(root, expected);
-    const body = childrenNamed(root, 'Body', ns)[0];
-    if (body === undefined) continue;
-    const first = body.children[0];
-    if (first !== undefined) return first.name === 'Fault' && first.ns === ns;
-    if (parser.depth < 2) return true; // the Body is closed and empty
+  if (head.name !== 'Envelope' || head.ns !== ns) throw notTheExpectedEnvelope(head, expected);
+  const body = childrenNamed(head, 'Body', ns)[0];
+  // A "Body" in another namespace stopped the scan: the whole parse will tell.
+  if (body === undefined) return false;
+  const first = body.children[0];
+  return first === undefined || (first.name === 'Fault' && first.ns === ns);
+}
+
+/** What ended the head when the Body ended without an element. */
+const EMPTY_BODY = 'empty-body';
+type Head = XmlElement | typeof EMPTY_BODY | null;
+
+function headOfText(reply: string, limits: XmlLimits): Head {
+  requireWithin(reply, limits.maxBytes);
+  return headOf(reply.charCodeAt(0) === 0xfeff ? reply.slice(1) : reply, limits.maxDepth);
+}
+
+/**
+ * Decodes as little as it takes: a first slice of the bytes, then four times as much, and so on.
+ * A slice may cut the markup (or a character) short, so a flaw found in a slice is judged on the
+ * whole text.
+ */
+function headOfBytes(reply: Uint8Array, limits: XmlLimits): Head {
+  const bytes = checkedBytes(reply, limits.maxBytes);
+  for (let length = HEAD_BYTES; length < bytes.length; length *= 4) {
+    let head: Head;
+    try {
+      head = headOf(bytes.toString('utf8', 0, length), limits.maxDepth);
+    } catch {
+      break;
+    }
+    if (head !== null) return head;
   }
-  return true;
+  return headOf(bytes.toString('utf8'), limits.maxDepth);
+}
+
+/** The head of an envelope as a document of its own, or null when the text ends before it does. */
+function headOf(xml: string, maxDepth: number): Head {
+  const head = scanEnvelopeHead(xml, maxDepth);
+  if (head === null) return null;
+  if (head.found === 'empty-body') return EMPTY_BODY;
+  let closed = xml.slice(0, head.end);
+  for (let depth = head.open.length - 1; depth >= 0; depth--) closed += `</${head.open[depth]}>`;
+  return new XmlDocument(parseText(closed, maxDepth)).root;
 }
 
 /** The envelope of a whole parsed reply. */

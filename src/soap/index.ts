@@ -6,9 +6,10 @@ export type { XmlElement, XmlLimits, XmlErrorKind } from './xml-tree.js';
 export {
   buildEnvelope, openEnvelope, readEnvelope, soapRequestHeaders, envelopeNamespace, SoapEnvelopeError, isSoapEnvelopeError,
 } from './envelope.js';
-export type { EnvelopeReading, SoapVersion, SoapReply, XmlNode, SoapEnvelopeErrorKind } from './envelope.js';
+export type { EnvelopeReading, ReadEnvelopeOptions, SoapVersion, SoapReply, XmlNode, SoapEnvelopeErrorKind } from './envelope.js';
+export { XmlWorkerPool, XmlWorkerError, isXmlWorkerError, retainXmlWorkers } from './xml-workers.js';
+export type { XmlWorkerPoolOptions, XmlWorkerErrorKind } from './xml-workers.js';
 export { SoapRequestError, isSoapRequestError } from './request-error.js';
-export { nextTurn } from './xml-slices.js';
 export type { SoapRequestErrorKind } from './request-error.js';
 export { parseFault } from './fault.js';
 export type { SoapFault } from './fault.js';

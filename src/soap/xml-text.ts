@@ -3,10 +3,19 @@ import { XmlError } from './xml-error.js';
 // Everything outside XML 1.0's Char production. With the `u` flag a lone surrogate is its own
 // code point, so it is caught here too.
 const illegalCharacter = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+// The same, but any surrogate counts: a few times faster than the `u` pattern, and text without
+// characters beyond U+FFFF (nearly all of it) needs nothing else.
+const illegalOrSurrogate = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** Index of the first character XML 1.0 does not allow, or -1. */
 export function findIllegalCharacter(text: string): number {
-  return text.search(illegalCharacter);
+  const suspect = text.search(illegalOrSurrogate);
+  if (suspect === -1) return -1;
+  const code = text.charCodeAt(suspect);
+  if (code < 0xd800 || code > 0xdfff) return suspect;
+  // A surrogate: legal in a pair. Decide with the exact pattern from here on.
+  const rest = text.slice(suspect).search(illegalCharacter);
+  return rest === -1 ? -1 : suspect + rest;
 }
 
 export function isLegalCodePoint(codePoint: number): boolean {

@@ -1,12 +1,14 @@
 import { isAscii, isUtf8 } from 'node:buffer';
+import { XMLParser } from 'fast-xml-parser';
+import { buildDocument, ATTRIBUTE_PREFIX, CDATA_KEY, RENAMED, TEXT_KEY, type OrderedNode } from './xml-build.js';
+import { ElementView, XmlDocument, lookupNamespace, rootScope, type PackedDocument, type XmlElement } from './xml-document.js';
 import { XmlError } from './xml-error.js';
-import { ElementView, lookupNamespace, rootScope, type XmlElement } from './xml-element.js';
 import { isQName } from './xml-names.js';
-import { XmlParser, type XmlSource } from './xml-parser.js';
+import { checkWellFormed } from './xml-scan.js';
 
 export { XmlError, isXmlError } from './xml-error.js';
 export type { XmlErrorKind } from './xml-error.js';
-export type { XmlElement } from './xml-element.js';
+export type { XmlElement } from './xml-document.js';
 
 export interface XmlLimits {
   readonly maxBytes: number;
@@ -20,23 +22,31 @@ export const defaultXmlLimits: XmlLimits = Object.freeze({ maxBytes: 10 * 1024 *
  * element. Refuses DTDs, oversized or over-deep input, invalid UTF-8 and anything not
  * well-formed, always with an {@link XmlError}.
  *
+ * fast-xml-parser reads the document (entity processing off); a linear pre-scan first proves
+ * it well-formed where fast-xml-parser is lenient, and our code resolves namespaces and decodes
+ * XML's five entities and numeric references in its output.
+ *
  * @example
  * const root = parseXml('<a xmlns="urn:x"><b>1 &amp; 2</b></a>');
  * childrenNamed(root, 'b', 'urn:x')[0]?.text; // '1 & 2'
  */
 export function parseXml(input: string | Uint8Array, limits: XmlLimits = defaultXmlLimits): XmlElement {
-  const parser = startParser(input, limits);
-  parser.parse();
-  return parser.root as XmlElement;
+  return new XmlDocument(parsePacked(input, limits)).root;
 }
 
 /**
- * Checks the limits and decodes the input, and returns a parser that has read nothing yet: for
- * callers that read a large document in slices ({@link XmlParser.parse} with an offset).
+ * {@link parseXml}, but the document in its compact form, which can be sent to another thread
+ * (what a worker of `xml-workers.ts` does).
  */
-export function startParser(input: string | Uint8Array, limits: XmlLimits = defaultXmlLimits): XmlParser {
+export function parsePacked(input: string | Uint8Array, limits: XmlLimits = defaultXmlLimits): PackedDocument {
   requireUsableLimits(limits);
-  return new XmlParser(decodeInput(input, limits.maxBytes), limits.maxDepth);
+  return parseText(decodeInput(input, limits.maxBytes), limits.maxDepth);
+}
+
+/** Parses text already decoded and within the size limit. */
+export function parseText(xml: string, maxDepth: number): PackedDocument {
+  checkWellFormed(xml, maxDepth);
+  return buildDocument(readOrdered(xml, maxDepth), maxDepth);
 }
 
 /** Children with the given local name (and namespace, when given), in document order. */
@@ -79,7 +89,7 @@ export function resolveQName(element: XmlElement, qname: string): { ns: string; 
 }
 
 /** Limits are configuration: a NaN or zero here would silently switch a guard off. */
-function requireUsableLimits(limits: XmlLimits): void {
+export function requireUsableLimits(limits: XmlLimits): void {
   if (!Number.isInteger(limits.maxBytes) || limits.maxBytes < 1 || !Number.isInteger(limits.maxDepth) || limits.maxDepth < 1) {
     throw new RangeError(`XML limits must be positive integers, got ${JSON.stringify(limits)}`);
   }
@@ -88,23 +98,40 @@ function requireUsableLimits(limits: XmlLimits): void {
 // ---------------------------------------------------------------------------------------------
 // Input decoding
 
-function decodeInput(input: string | Uint8Array, maxBytes: number): XmlSource {
+/**
+ * Checks the size and encoding of the input and returns its text. Bytes must be valid UTF-8
+ * (`buffer.isUtf8`, far faster than a fatal TextDecoder); pure ASCII, the common case, is read as
+ * latin1, which costs a copy and no decoding.
+ */
+export function decodeInput(input: string | Uint8Array, maxBytes: number): string {
   if (typeof input === 'string') {
-    // Bytes >= UTF-16 code units, and <= 3 per unit: only measure when the answer is unclear.
-    if (input.length > maxBytes || (input.length * 3 > maxBytes && Buffer.byteLength(input, 'utf8') > maxBytes)) {
-      throw tooLarge(maxBytes);
-    }
-    return { markup: input.charCodeAt(0) === 0xfeff ? input.slice(1) : input, bytes: null };
+    requireWithin(input, maxBytes);
+    return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   }
+  const bytes = checkedBytes(input, maxBytes);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/** A string input within the size limit, counting UTF-8 bytes. */
+export function requireWithin(input: string, maxBytes: number): void {
+  // Bytes >= UTF-16 code units, and <= 3 per unit: only measure when the answer is unclear.
+  if (input.length > maxBytes || (input.length * 3 > maxBytes && Buffer.byteLength(input, 'utf8') > maxBytes)) {
+    throw tooLarge(maxBytes);
+  }
+}
+
+/**
+ * Bytes within the size limit, valid UTF-8 and honest about their encoding, without a BOM: the
+ * checks that need no decoding (a few microseconds for a megabyte).
+ */
+export function checkedBytes(input: Uint8Array, maxBytes: number): Buffer {
   if (!(input instanceof Uint8Array)) throw new XmlError('encoding', 'XML input must be a string or bytes');
   if (input.byteLength > maxBytes) throw tooLarge(maxBytes);
   let bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (!isUtf8(bytes)) throw new XmlError('encoding', 'XML bytes are not valid UTF-8');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  // Valid UTF-8 read one byte per character: see XmlSource.
-  const markup = bytes.toString('latin1');
-  requireHonourableEncoding(markup, bytes);
-  return { markup, bytes };
+  requireHonourableEncoding(bytes);
+  return bytes;
 }
 
 const declaredEncoding = /^\s*<\?xml\s[^?]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']/;
@@ -113,8 +140,8 @@ const declaredEncoding = /^\s*<\?xml\s[^?]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0
  * We only read UTF-8. A document that declares another encoding is still read correctly when it
  * is pure ASCII (every ASCII-compatible encoding agrees there); otherwise we would be guessing.
  */
-function requireHonourableEncoding(markup: string, bytes: Buffer): void {
-  const declared = declaredEncoding.exec(markup.slice(0, 256))?.[1]?.toLowerCase();
+function requireHonourableEncoding(bytes: Buffer): void {
+  const declared = declaredEncoding.exec(bytes.toString('latin1', 0, 256))?.[1]?.toLowerCase();
   if (declared === undefined || declared === 'utf-8' || declared === 'utf8') return;
   if (!isAscii(bytes)) {
     throw new XmlError('encoding', `document declares encoding '${declared}'; only UTF-8 is supported`);
@@ -123,4 +150,58 @@ function requireHonourableEncoding(markup: string, bytes: Buffer): void {
 
 function tooLarge(maxBytes: number): XmlError {
   return new XmlError('too-large', `XML input exceeds ${maxBytes} bytes`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// fast-xml-parser: it reads the document; well-formedness, entities and namespaces are ours.
+
+// fast-xml-parser refuses these as tag names (prototype pollution guard); we rename them on the way
+// in with a character no XML name can contain, and xml-build.ts renames them back.
+const guardedNames = new Set(['__proto__', 'constructor', 'prototype']);
+
+function protectName(name: string): string {
+  // Called for every tag: the length test spares nearly all of them the set lookup.
+  const { length } = name;
+  return (length === 9 || length === 11) && guardedNames.has(name) ? RENAMED + name : name;
+}
+
+const parsers = new Map<number, XMLParser>();
+
+function parserFor(maxDepth: number): XMLParser {
+  let parser = parsers.get(maxDepth);
+  if (parser === undefined) {
+    parser = new XMLParser({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: ATTRIBUTE_PREFIX,
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: false,
+      processEntities: false,
+      htmlEntities: false,
+      textNodeName: TEXT_KEY,
+      cdataPropName: CDATA_KEY,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      jPath: false,
+      // A backstop only: checkWellFormed already enforced the depth, counting leaves too.
+      maxNestedTags: maxDepth,
+      transformTagName: protectName,
+      // Keep names such as 'toString' as they are: our tree never uses them as object keys.
+      onDangerousProperty: (name) => name,
+    });
+    parsers.set(maxDepth, parser);
+  }
+  return parser;
+}
+
+function readOrdered(xml: string, maxDepth: number): readonly OrderedNode[] {
+  let result: unknown;
+  try {
+    result = parserFor(maxDepth).parse(xml);
+  } catch (cause) {
+    throw new XmlError('malformed', `XML could not be parsed: ${(cause as Error).message}`, { cause });
+  }
+  if (!Array.isArray(result)) throw new XmlError('malformed', 'no root element');
+  return result as OrderedNode[];
 }

@@ -1,6 +1,6 @@
 import { isReplyMappingError, renderFieldPath, type CompiledLegacyTarget, type RouteInput } from '../mapping/index.js';
 import { GatewayError } from '../problem/index.js';
-import { buildEnvelope, isWsSecurityFault, nextTurn, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
+import { buildEnvelope, isWsSecurityFault, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
 import type { XmlLimits } from '../soap/index.js';
 import { inSpan, type CallTelemetry } from '../telemetry/index.js';
 import { classifyByStatus, type ReplyClass, type UpstreamReply, type UpstreamRequest } from '../upstream/index.js';
@@ -48,13 +48,19 @@ export async function invokeLegacy({ target, input, send, limits, signal, idempo
     },
     signal,
   );
-  return inSpan(telemetry, 'mapping.reply', () => readLegacyReply(target, input, reply, replies));
+  return inSpan(telemetry, 'mapping.reply', () => readLegacyReply(target, input, reply, replies, signal));
 }
 
 /** The reply, opened and mapped: the domain answer, or the problem its SOAP fault maps to. */
-async function readLegacyReply(target: CompiledLegacyTarget, input: RouteInput, reply: UpstreamReply, replies: EnvelopeCache): Promise<unknown> {
+async function readLegacyReply(
+  target: CompiledLegacyTarget,
+  input: RouteInput,
+  reply: UpstreamReply,
+  replies: EnvelopeCache,
+  signal: AbortSignal,
+): Promise<unknown> {
   const { operation } = target;
-  const opened = await replies.open(reply);
+  const opened = await replies.open(reply, signal);
   if (opened.fault) throw target.mapFault(opened.fault, input);
   if (reply.status < 200 || reply.status > 299) {
     throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system answered HTTP ${reply.status} without a SOAP fault.`);
@@ -65,7 +71,7 @@ async function readLegacyReply(target: CompiledLegacyTarget, input: RouteInput, 
   }
   try {
     const answer = target.readReply(body);
-    // A large reply was read in slices; the answer is checked and written in a later turn.
+    // A large reply was parsed in a worker; the answer is checked and written in a later turn.
     if (replies.large) await nextTurn();
     return answer;
   } catch (error) {
@@ -81,7 +87,7 @@ async function readLegacyReply(target: CompiledLegacyTarget, input: RouteInput, 
 /**
  * Opens each reply once: the upstream's policy stages ask what a reply means (a SOAP client fault
  * arrives as HTTP 500 but must not count against the upstream), and the target then reads the
- * same envelope, whose rest a large reply gives in slices that keep the event loop free.
+ * same envelope, whose rest a large reply has parsed in a worker thread.
  */
 class EnvelopeCache {
   private last: { reply: UpstreamReply; opened: EnvelopeReading | GatewayError } | undefined;
@@ -103,10 +109,11 @@ class EnvelopeCache {
     return classifyByStatus(reply);
   }
 
-  async open(reply: UpstreamReply): Promise<SoapReply> {
+  /** The whole reply; a large one's parse is abandoned when `signal` aborts (the client left). */
+  async open(reply: UpstreamReply, signal: AbortSignal): Promise<SoapReply> {
     const opened = this.attempt(reply);
     if (opened instanceof GatewayError) throw opened;
-    return opened.complete().catch((error: unknown) => {
+    return opened.complete(signal).catch((error: unknown) => {
       throw unusable(reply, this.target, error);
     });
   }
@@ -130,4 +137,9 @@ function unusable(reply: UpstreamReply, target: CompiledLegacyTarget, error: unk
   return GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
     cause: error,
   });
+}
+
+/** Resolves in a later turn of the event loop: lets timers and sockets run between two long steps. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  childrenNamed, isSoapEnvelopeError, isXmlError, openEnvelope, readEnvelope,
+  childrenNamed, isSoapEnvelopeError, isXmlError, isXmlWorkerError, openEnvelope, readEnvelope, XmlWorkerPool,
 } from '../../../src/soap/index.js';
 import type { XmlElement } from '../../../src/soap/index.js';
 
@@ -20,7 +21,7 @@ function customers(rows: number): string {
     + Array.from({ length: rows }, (_, i) => row(i)).join('') + '</c:SearchResponse>';
 }
 
-const large = envelope(customers(2_000)); // ~300 KB: read in slices
+const large = envelope(customers(2_000)); // ~300 KB: parsed in a worker
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 function shape(element: XmlElement): unknown {
@@ -38,7 +39,7 @@ describe('readEnvelope', () => {
     expect(shape(opened.body!)).toEqual(shape(openEnvelope(xml, '1.1').body!));
   });
 
-  it('reads a large reply in slices to the same tree, from bytes or text', async () => {
+  it('parses a large reply in a worker to the same tree, from bytes or text', async () => {
     expect(large.length).toBeGreaterThan(200_000);
     const expected = shape(openEnvelope(large, '1.1').body!);
     for (const input of [large, bytes(large)]) {
@@ -55,7 +56,7 @@ describe('readEnvelope', () => {
     expect(childrenNamed(first, 'Mail')[0]?.nil).toBe(true);
   });
 
-  it('lets timers and I/O run between the slices of a large reply', async () => {
+  it('lets timers and I/O run while a large reply is parsed', async () => {
     let turns = 0;
     const ticking = setInterval(() => turns++, 0);
     const reading = readEnvelope(bytes(envelope(customers(8_000))), '1.1'); // ~1.3 MB
@@ -65,12 +66,47 @@ describe('readEnvelope', () => {
     expect(turns - started).toBeGreaterThan(5);
   });
 
-  it('finishes large replies first come, first served', async () => {
-    const finished: string[] = [];
-    const a = readEnvelope(large, '1.1').complete().then(() => finished.push('a'));
-    const b = readEnvelope(bytes(large), '1.1').complete().then(() => finished.push('b'));
-    await Promise.all([a, b]);
-    expect(finished).toEqual(['a', 'b']);
+  it('finishes large replies first come, first served when the workers are busy', async () => {
+    const pool = new XmlWorkerPool({ size: 1 });
+    try {
+      const finished: string[] = [];
+      const a = readEnvelope(large, '1.1', undefined, { pool }).complete().then(() => finished.push('a'));
+      const b = readEnvelope(bytes(large), '1.1', undefined, { pool }).complete().then(() => finished.push('b'));
+      const c = readEnvelope(large, '1.1', undefined, { pool }).complete().then(() => finished.push('c'));
+      await Promise.all([a, b, c]);
+      expect(finished).toEqual(['a', 'b', 'c']);
+      expect(pool.threads).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('parses replies up to 64 KiB at once, and the threshold can be set', () => {
+    const mid = envelope(customers(300)); // ~50 KB
+    expect(mid.length).toBeLessThan(64 * 1024);
+    expect(readEnvelope(mid, '1.1').large).toBe(false);
+    expect(readEnvelope(mid, '1.1', undefined, { inWorkerAbove: 10_000 }).large).toBe(true);
+  });
+
+  it('stops waiting for a large reply when its signal aborts', async () => {
+    const pool = new XmlWorkerPool({ size: 1 });
+    try {
+      const first = readEnvelope(large, '1.1', undefined, { pool }).complete();
+      const controller = new AbortController();
+      const second = readEnvelope(large, '1.1', undefined, { pool }).complete(controller.signal);
+      controller.abort(new Error('client left'));
+      await expect(second).rejects.toThrow('client left');
+      await expect(first).resolves.toMatchObject({ fault: null });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects complete() when the worker pool is gone, and never hangs', async () => {
+    const pool = new XmlWorkerPool({ size: 1 });
+    const reading = readEnvelope(large, '1.1', undefined, { pool }).complete().catch((error: unknown) => error);
+    await pool.close();
+    expect(await reading).toSatisfy(isXmlWorkerError);
   });
 
   it('reads a large fault whole at once, so a breaker can judge it', async () => {
@@ -119,5 +155,44 @@ describe('readEnvelope', () => {
     await expect(readEnvelope(envelope(padding), '1.1').complete()).resolves.toMatchObject({ body: null, fault: null });
     const noBody = `<s:Envelope xmlns:s="${SOAP11}"><s:Header>${padding}</s:Header></s:Envelope>`;
     expect(() => readEnvelope(noBody, '1.1')).toThrow(/no Body/);
+  });
+});
+
+describe('readEnvelope and openEnvelope on mutated large replies', () => {
+  /** Accepted with this tree and fault, or refused (for whichever flaw is found first). */
+  async function outcome(read: () => Promise<{ body: XmlElement | null; fault: unknown }>): Promise<unknown> {
+    try {
+      const { body, fault } = await read();
+      return [body === null ? null : shape(body), fault];
+    } catch (error) {
+      if (isXmlError(error) || isSoapEnvelopeError(error)) return 'refused';
+      throw error;
+    }
+  }
+
+  const base = envelope(customers(450)); // just above 64 KiB
+  const fragments = fc.constantFrom(
+    '<', '>', '</', '/>', '<s:Body>', '</s:Body>', '<s:Fault>', '<Body>', '<x:Body xmlns:x="urn:x">', '</x:Body>', '<s:Header/>',
+    '<!DOCTYPE x>', '<!-- c -->', '&amp;', '&bad;', 'xmlns:s="urn:other"', ' xmlns:s="http://www.w3.org/2003/05/soap-envelope"',
+    '<c:Customer>', '</c:Customer>', '<?pi x?>', '"', '\u0000', 'é', '<![CDATA[<]]>',
+  );
+  // Most edits land in the head, where readEnvelope decides on its own; the rest anywhere.
+  const position = fc.oneof(fc.nat({ max: 400 }), fc.nat({ max: base.length }));
+  const edits = fc.array(fc.tuple(position, fc.nat({ max: 12 }), fragments), { minLength: 1, maxLength: 3 });
+
+  it('accept and refuse the same replies, with the same tree and fault', async () => {
+    const pool = new XmlWorkerPool({ size: 1 });
+    try {
+      await fc.assert(fc.asyncProperty(edits, fc.boolean(), async (changes, asBytes) => {
+        let text = base;
+        for (const [at, remove, insert] of changes) text = text.slice(0, at) + insert + text.slice(at + remove);
+        const input = asBytes ? bytes(text) : text;
+        const whole = await outcome(async () => openEnvelope(input, '1.1'));
+        const read = await outcome(() => readEnvelope(input, '1.1', undefined, { pool }).complete());
+        expect(read).toEqual(whole);
+      }), { numRuns: 300 });
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
-  buildEnvelope, isSoapEnvelopeError, isXmlError, openEnvelope, parseXml,
+  buildEnvelope, defaultXmlLimits, isSoapEnvelopeError, isXmlError, openEnvelope, parseXml, XmlWorkerPool,
 } from '../../../src/soap/index.js';
-import { startParser } from '../../../src/soap/xml-tree.js';
+import { XmlDocument } from '../../../src/soap/xml-document.js';
 import type { XmlElement, XmlNode } from '../../../src/soap/index.js';
 
 const illegal = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -125,23 +125,31 @@ describe('parseXml on arbitrary input', () => {
 });
 
 /** What a parse gives: the tree, or the kind of refusal. */
+function shapeOf(element: XmlElement): unknown {
+  return [element.name, element.ns, element.text, element.nil, Object.entries(element.attributes), element.children.map(shapeOf)];
+}
+
+function refusal(error: unknown): unknown {
+  if (!isXmlError(error)) throw error;
+  return error.kind === 'malformed' || error.kind === 'unbound-prefix' || error.kind === 'doctype' ? 'refused' : error.kind;
+}
+
 function outcome(run: () => XmlElement): unknown {
-  const shape = (element: XmlElement): unknown =>
-    [element.name, element.ns, element.text, element.nil, Object.entries(element.attributes), element.children.map(shape)];
   try {
-    return shape(run());
+    return shapeOf(run());
   } catch (error) {
-    if (!isXmlError(error)) throw error;
-    return error.kind === 'malformed' || error.kind === 'unbound-prefix' || error.kind === 'doctype' ? 'refused' : error.kind;
+    return refusal(error);
   }
 }
 
-describe('the same document read as text, as UTF-8 bytes, and in slices', () => {
+describe('the same document read as text, as UTF-8 bytes, and in a worker thread', () => {
   const documents = fc.oneof(
     xmlish,
     xmlish.map((inner) => `<r xmlns:p="urn:p">${inner}</r>`),
     tree.map((body) => buildEnvelope('1.1', body)),
   );
+  const pool = new XmlWorkerPool({ size: 1 });
+  afterAll(() => pool.close());
 
   it('gives the same tree or the same refusal from text and from bytes', () => {
     fc.assert(fc.property(documents, (text) => {
@@ -151,16 +159,15 @@ describe('the same document read as text, as UTF-8 bytes, and in slices', () => 
     }), { numRuns: 3_000 });
   });
 
-  it('gives the same tree or the same refusal whatever the slices', () => {
-    fc.assert(fc.property(documents, fc.integer({ min: 1, max: 9 }), fc.boolean(), (text, step, asBytes) => {
+  it('gives the same tree or the same refusal on the event loop and in a worker', async () => {
+    await fc.assert(fc.asyncProperty(documents, fc.boolean(), async (text, asBytes) => {
       const input = asBytes ? new TextEncoder().encode(text.replace(/[\uD800-\uDFFF]/g, '')) : text;
-      const whole = outcome(() => parseXml(input));
-      const sliced = outcome(() => {
-        const parser = startParser(input);
-        while (!parser.parse(parser.offset + step));
-        return parser.root as XmlElement;
-      });
-      expect(sliced).toEqual(whole);
-    }), { numRuns: 3_000 });
+      const here = outcome(() => parseXml(input));
+      const there = await pool.parse(input, defaultXmlLimits).then(
+        (packed) => shapeOf(new XmlDocument(packed).root),
+        refusal,
+      );
+      expect(there).toEqual(here);
+    }), { numRuns: 1_000 });
   });
 });
