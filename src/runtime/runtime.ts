@@ -1,7 +1,7 @@
 import type { PreparedConfig } from '../gateway.js';
 import { createAdminApp, createDomainApp, createFlagRoutes, type GatewayControl, type RouteDependencies } from '../http/index.js';
 import { Strangler, type FlagService } from '../strangler/index.js';
-import { withRedaction, type GatewayMetrics, type Logger, type Tracing } from '../telemetry/index.js';
+import { forRequestLines, withRedaction, type GatewayMetrics, type Logger, type Tracing } from '../telemetry/index.js';
 import { credentialStamp, UpstreamRegistry, upstreamEventLevel } from '../upstream/index.js';
 
 /** What outlives a reload: the process's logger, the flag log, secrets and the gateway's controls. */
@@ -65,7 +65,7 @@ export class Runtime {
       maxJsonDepth: gateway.limits.maxJsonDepth,
       rateLimit: gateway.limits.rateLimit,
       logger,
-      telemetry: shared.telemetry,
+      telemetry: { ...shared.telemetry, lineLogger: forRequestLines(shared.logger, gateway.telemetry.redact) },
     });
     this.adminApp = createAdminApp({
       problemTypeBase: gateway.problemTypeBase,

@@ -59,8 +59,22 @@ export function createLogger(options: LoggerOptions | string = {}): Logger {
  * `body.address.street`, `*` for any one name), besides the secrets every logger hides.
  */
 export function withRedaction(logger: Logger, inputFields: readonly string[]): Logger {
-  const paths = [...secretPaths, ...inputFields.map((field) => `input${field.split('.').map(pathSegment).map(dotted).join('')}`)];
-  return logger.child({}, { redact: { paths, censor: redactedText } });
+  return logger.child({}, { redact: { paths: [...secretPaths, ...inputPaths(inputFields)], censor: redactedText } });
+}
+
+/**
+ * A logger for the one line per request alone, whose fields are the gateway's own (ids, route,
+ * status, timings) plus, at debug level, the route input (`{ params, query }`, flat strings): it
+ * redacts the secret names and the configured fields in that input only. Every wildcard path of
+ * {@link withRedaction} is tried on every line, which cost about 4% of a small request.
+ */
+export function forRequestLines(logger: Logger, inputFields: readonly string[]): Logger {
+  const secretsInInput = secretNames.map((name) => `input.*${dotted(pathSegment(name))}`);
+  return logger.child({}, { redact: { paths: [...secretsInInput, ...inputPaths(inputFields)], censor: redactedText } });
+}
+
+function inputPaths(inputFields: readonly string[]): string[] {
+  return inputFields.map((field) => `input${field.split('.').map(pathSegment).map(dotted).join('')}`);
 }
 
 /**

@@ -10,8 +10,10 @@ export interface RequestRecorder {
 }
 
 export interface RequestTelemetryOptions {
-  /** The request lines go here; give it the configured redaction (`withRedaction`). */
+  /** Failures of a request are logged here (`telemetry.log`); give it the configured redaction (`withRedaction`). */
   readonly logger: Logger;
+  /** The request lines go here (`forRequestLines`); default `logger`. */
+  readonly lineLogger?: Logger;
   /** Default: no spans, trace context passed through. */
   readonly tracing?: Tracing;
   readonly metrics?: RequestRecorder;
@@ -34,10 +36,10 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
  * query, with the configured fields redacted by the logger.
  *
  * @example
- * app.use(requestTelemetry({ logger: withRedaction(logger, ['params.id']), tracing, metrics }));
+ * app.use(requestTelemetry({ logger: withRedaction(logger, ['params.id']), lineLogger: forRequestLines(logger, ['params.id']), tracing, metrics }));
  */
 export function requestTelemetry(options: RequestTelemetryOptions): MiddlewareHandler<{ Variables: TelemetryVariables }> {
-  const { logger, tracing = passThroughTracing, metrics } = options;
+  const { logger, lineLogger = logger, tracing = passThroughTracing, metrics } = options;
   return async function observed(c, next) {
     const started = performance.now();
     const incoming = c.req.header('x-request-id');
@@ -65,8 +67,8 @@ export function requestTelemetry(options: RequestTelemetryOptions): MiddlewareHa
         ms: Math.round(seconds * 1000),
         attempts: telemetry.attempts,
       };
-      if (telemetry.input !== undefined && logger.isLevelEnabled('debug')) line['input'] = telemetry.input;
-      logger.info(line, 'request');
+      if (telemetry.input !== undefined && lineLogger.isLevelEnabled('debug')) line['input'] = telemetry.input;
+      lineLogger.info(line, 'request');
     }
   };
 }

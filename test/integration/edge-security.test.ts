@@ -178,6 +178,20 @@ describe('limits on the domain API', () => {
     expect(body['type']).toBe('urn:test:payload-too-large');
   });
 
+  it('refuses an oversized body sent in chunks, or on a GET, with 413 too', async () => {
+    const chunk = 'x'.repeat(1_000);
+    const chunked = await rawRequest(gateway.domainUrl, [
+      'PUT /probes/1 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n',
+      ...Array.from({ length: 6 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`),
+      '0\r\n\r\n',
+    ]);
+    expect(parseRawAnswer(chunked.text).status).toBe(413);
+    const get = await rawRequest(gateway.domainUrl, [
+      `GET /customers/5 HTTP/1.1\r\nhost: x\r\ncontent-length: 6000\r\nconnection: close\r\n\r\n${'x'.repeat(6_000)}`,
+    ]);
+    expect(parseRawAnswer(get.text).status).toBe(413);
+  });
+
   it('refuses JSON nested deeper than maxJsonDepth with 400, before parsing', async () => {
     const deep = await call('/probes/1', json('PUT', `{"name":"a","amount":"1","nested":${'['.repeat(9)}${']'.repeat(9)}}`));
     expect(deep.status).toBe(400);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayMetrics, withRedaction, type MeasuredUpstreams } from '../../../src/telemetry/index.js';
+import { GatewayMetrics, forRequestLines, withRedaction, type MeasuredUpstreams } from '../../../src/telemetry/index.js';
 import type { UpstreamEvent, UpstreamMeasurement } from '../../../src/upstream/index.js';
 import { parseExposition, valueOf } from '../../support/prometheus.js';
 import { captureLog } from '../../support/telemetry.js';
@@ -27,6 +27,19 @@ describe('logger', () => {
       requestId: 'r',
       input: { params: { id: '[redacted]' }, query: { name: '[redacted]', limit: '2' }, body: { contacts: { home: { phone: '[redacted]' } } } },
       authorization: '[redacted]',
+    });
+  });
+
+  it('redacts secrets and the configured fields in the input of a request line', () => {
+    const out = captureLog();
+    const lines = forRequestLines(out.logger, ['params.id']);
+    lines.info({ requestId: 'r', route: 'customers.get', status: 200, input: { params: { id: '42' }, query: { token: 'tok-value', apiKey: 'key-value', limit: '2' } } }, 'request');
+    const line = JSON.parse(out.text()) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      requestId: 'r',
+      route: 'customers.get',
+      status: 200,
+      input: { params: { id: '[redacted]' }, query: { token: '[redacted]', apiKey: '[redacted]', limit: '2' } },
     });
   });
 });
