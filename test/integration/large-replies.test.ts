@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/gateway.js';
 import { writeConfigFixture } from '../support/config-fixture.js';
@@ -102,5 +104,25 @@ describe('large replies', () => {
   it('leave the gateway serving', async () => {
     answerXml(search(2));
     expect((await searchCustomers()).status).toBe(200);
+  });
+});
+
+describe('large replies in the compiled gateway', () => {
+  // `ficus serve` and the container run dist/: its workers load the compiled xml-worker.js, not
+  // the TypeScript module the tests above use through tsx.
+  it('are parsed by the compiled worker module', async () => {
+    const compiledUrl = pathToFileURL(resolve(import.meta.dirname, '../../dist/src/soap/index.js')).href;
+    const compiled = (await import(compiledUrl)) as typeof import('../../src/soap/index.js');
+    const release = compiled.retainXmlWorkers();
+    try {
+      const reading = compiled.readEnvelope(Buffer.from(search(500)), '1.1');
+      expect(reading.large).toBe(true);
+      const { body } = await reading.complete();
+      const customers = compiled.childrenNamed(body!, 'Customer', 'urn:acme:crm:v1');
+      expect(customers).toHaveLength(500);
+      expect(compiled.childrenNamed(customers[499]!, 'CustNo')[0]?.text).toBe('00000500');
+    } finally {
+      await release();
+    }
   });
 });
