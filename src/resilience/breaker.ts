@@ -44,6 +44,11 @@ export class BrokenCircuitError extends Error {
     super(`the circuit breaker ${breaker} is open`);
     this.name = 'BrokenCircuitError';
   }
+
+  /** For a Retry-After header. */
+  get retryAfterSeconds(): number {
+    return wholeSecondsAfter(this.retryAfterMs);
+  }
 }
 
 export function isBrokenCircuitError(error: unknown): error is BrokenCircuitError {
@@ -158,7 +163,7 @@ export class CircuitBreaker<T> {
       window: { calls: stats.fires, successes: stats.successes, failures: stats.failures, rejected: stats.rejects },
       opened: this.timesOpened,
       lastOpenedAt: this.timesOpened > 0 ? new Date(this.openedAt).toISOString() : null,
-      retryAfterSeconds: this.current === 'open' ? Math.max(1, Math.ceil(this.retryAfterMs() / 1000)) : null,
+      retryAfterSeconds: this.current === 'open' ? wholeSecondsAfter(this.retryAfterMs()) : null,
     };
   }
 
@@ -173,6 +178,11 @@ export class CircuitBreaker<T> {
     this.current = to;
     this.onStateChange.emit({ breaker: this.options.name, from, to });
   }
+}
+
+/** Seconds to wait, rounded up and at least one: a client told 0 would come back at once. */
+function wholeSecondsAfter(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }
 
 function isRefusal(error: unknown): boolean {

@@ -14,7 +14,8 @@ export {
 } from './breaker.js';
 export { Bulkhead, BulkheadRejectedError, isBulkheadRejectedError, type BulkheadOptions, type BulkheadRejection, type BulkheadSnapshot } from './bulkhead.js';
 export { EventSource, type Listener, type Unsubscribe } from './events.js';
-export { settle, unwrap, type Outcome } from './outcome.js';
+export type { Outcome } from './outcome.js';
 export { Retry, type RetryContext, type RetryEvent, type RetryOptions, type RetryRefusal } from './retry.js';
 export { runWithTimeout } from './timeout-signal.js';
 export { RetryBudget, type RetryBudgetOptions, type RetryBudgetSnapshot } from './retry-budget.js';
+export { RollingCounts, type RollingWindow } from './rolling-counts.js';

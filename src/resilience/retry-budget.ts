@@ -1,3 +1,5 @@
+import { RollingCounts } from './rolling-counts.js';
+
 /**
  * A retry budget keeps retries to a share of the calls over a rolling window (like Finagle's
  * RetryBudget and Envoy's retry budgets), so an outage never multiplies the load on a system that
@@ -28,67 +30,35 @@ export interface RetryBudgetSnapshot {
 
 const BUCKETS = 10;
 
-interface Bucket {
-  id: number;
-  calls: number;
-  retries: number;
-}
-
 export class RetryBudget {
-  private readonly buckets: Bucket[] = Array.from({ length: BUCKETS }, () => ({ id: -1, calls: 0, retries: 0 }));
-  private readonly bucketMs: number;
+  private readonly counts: RollingCounts<'calls' | 'retries'>;
   private readonly reserve: number;
-  private readonly now: () => number;
 
   constructor(private readonly options: RetryBudgetOptions) {
-    this.bucketMs = Math.max(1, options.windowMs / BUCKETS);
+    this.counts = new RollingCounts(['calls', 'retries'], { windowMs: options.windowMs, buckets: BUCKETS, now: options.now });
     this.reserve = (options.minRetriesPerSecond * options.windowMs) / 1000;
-    this.now = options.now ?? Date.now;
   }
 
   /** Counts a call (its first attempt). Each call adds `percent`/100 of a retry to the budget. */
   recordCall(): void {
-    this.current().calls++;
+    this.counts.add('calls');
   }
 
   /** Takes one retry from the budget; false, and nothing taken, when the budget is spent. */
   tryAcquire(): boolean {
     if (this.available() < 1) return false;
-    this.current().retries++;
+    this.counts.add('retries');
     return true;
   }
 
   snapshot(): RetryBudgetSnapshot {
-    const { calls, retries } = this.totals();
+    const { calls, retries } = this.counts.totals();
     const { percent, minRetriesPerSecond, windowMs } = this.options;
     return { percent, minRetriesPerSecond, windowMs, calls, retries, available: Math.max(0, Math.floor(this.available())) };
   }
 
   private available(): number {
-    const { calls, retries } = this.totals();
+    const { calls, retries } = this.counts.totals();
     return (calls * this.options.percent) / 100 + this.reserve - retries;
-  }
-
-  private current(): Bucket {
-    const id = Math.floor(this.now() / this.bucketMs);
-    const bucket = this.buckets[id % BUCKETS]!;
-    if (bucket.id !== id) {
-      bucket.id = id;
-      bucket.calls = 0;
-      bucket.retries = 0;
-    }
-    return bucket;
-  }
-
-  private totals(): { calls: number; retries: number } {
-    const oldest = Math.floor(this.now() / this.bucketMs) - BUCKETS + 1;
-    let calls = 0;
-    let retries = 0;
-    for (const bucket of this.buckets) {
-      if (bucket.id < oldest) continue;
-      calls += bucket.calls;
-      retries += bucket.retries;
-    }
-    return { calls, retries };
   }
 }

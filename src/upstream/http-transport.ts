@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { TlsConnectOptions } from './tls.js';
 import type { Call, UpstreamReply, UpstreamRequest } from './call.js';
-import { abortFailure, UpstreamError, type UpstreamFailure } from './upstream-error.js';
+import { abortFailure, describeFailure, UpstreamError, type UpstreamFailure } from './upstream-error.js';
 
 export interface TransportOptions {
   readonly upstream: string;
@@ -80,21 +80,6 @@ function failureOf(error: unknown, signal: AbortSignal): UpstreamFailure {
   if (resetCodes.has(code)) return 'reset';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
   return 'reset';
-}
-
-function describeFailure(failure: UpstreamFailure): string {
-  switch (failure) {
-    case 'connect':
-      return 'cannot connect';
-    case 'reset':
-      return 'connection broken';
-    case 'timeout':
-      return 'no reply before the deadline';
-    case 'too-large':
-      return 'reply too large';
-    case 'cancelled':
-      return 'cancelled by the client';
-  }
 }
 
 async function readLimited(

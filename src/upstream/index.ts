@@ -1,11 +1,10 @@
 export type { Call, ReplyClass, Stage, UpstreamReply, UpstreamRequest } from './call.js';
-export { classifyByStatus, classifyReply, compose } from './call.js';
-export { balancerKinds, createBalancer, type Balancer, type BalancerKind } from './balancers/index.js';
+export { classifyByStatus } from './call.js';
+export { balancerKinds, type Balancer, type BalancerKind } from './balancers/index.js';
 export type { DiscoverySnapshot } from './discovery/index.js';
 export type { EndpointSnapshot, EndpointSpec } from './endpoint.js';
 export { UpstreamRegistry } from './registry.js';
 export { Upstream, type UpstreamSnapshot } from './upstream.js';
 export { upstreamEventLevel, type UpstreamEvent } from './upstream-event.js';
 export type { AttemptOutcome, UpstreamMeasurement } from './measurement.js';
-export { UpstreamError, isUpstreamError, isUpstreamFault, type UpstreamFailure } from './upstream-error.js';
 export { credentialStamp } from './secret-files.js';

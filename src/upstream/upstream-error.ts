@@ -42,6 +42,21 @@ export function abortFailure(signal: AbortSignal): 'timeout' | 'cancelled' {
  */
 export function abortedError(upstream: string, operation: string, signal: AbortSignal): UpstreamError {
   const failure = abortFailure(signal);
-  const what = failure === 'timeout' ? 'no reply before the deadline' : 'cancelled by the client';
-  return new UpstreamError(failure, upstream, `${what}: ${upstream} (${operation})`, { cause: signal.reason });
+  return new UpstreamError(failure, upstream, `${describeFailure(failure)}: ${upstream} (${operation})`, { cause: signal.reason });
+}
+
+/** The start of an UpstreamError's message; the caller adds where the call went. */
+export function describeFailure(failure: UpstreamFailure): string {
+  switch (failure) {
+    case 'connect':
+      return 'cannot connect';
+    case 'reset':
+      return 'connection broken';
+    case 'timeout':
+      return 'no reply before the deadline';
+    case 'too-large':
+      return 'reply too large';
+    case 'cancelled':
+      return 'cancelled by the client';
+  }
 }

@@ -46,14 +46,17 @@ const BULKHEAD_RETRY_AFTER_SECONDS = 1;
  * A named backend system. `call()` is the only place that does network I/O to it. Its stages are
  * composed once, here, outermost first:
  *
- *   deadline -> isolate (bulkhead) -> retrying -> observe -> guard (breaker) -> balance -> endpoint transport
+ *   deadline -> isolate (bulkhead) -> retrying -> observe -> guard (breaker) -> secure -> balance -> endpoint transport
  *
- * - the deadline is outermost, so it bounds queueing and every attempt;
+ * - the deadline is outermost, so it bounds queueing and every attempt, and it alone turns a wait
+ *   cut short by its signal (for a slot, between attempts) into an UpstreamError;
  * - the bulkhead is outside the breaker, so its refusals never count as upstream failures, and
  *   outside the retries, so a call and its retries hold one slot (retries add time, not concurrency);
  * - each attempt passes the breaker, so attempts are what it counts and retrying stops once it opens;
  * - each attempt is observed (metrics, its span, request id and trace context sent upstream) above
  *   the breaker, so a refusal by an open breaker is measured too;
+ * - WS-Security (when configured) builds each attempt's header just above balancing, so its
+ *   timestamp and nonce are as fresh as the attempt;
  * - balancing is innermost, so each attempt picks an endpoint anew and outlier detection sees
  *   each endpoint's own outcomes.
  */
@@ -90,9 +93,9 @@ export class Upstream {
     const breakers = this.breakers;
 
     const stages: Stage[] = [
-      deadline(config.timeoutMs),
-      isolate(name, this.bulkhead),
-      retrying({ upstream: name, retry: this.retry, blocked: (request) => breakers?.isOpen(request) ?? false }),
+      deadline(name, config.timeoutMs),
+      isolate(this.bulkhead),
+      retrying({ retry: this.retry, blocked: (request) => breakers?.isOpen(request) ?? false }),
       observe({ upstream: name, measured: (measurement) => this.measurements.emit(measurement) }),
     ];
     if (breakers) stages.push(guard(breakers));
@@ -150,7 +153,7 @@ export class Upstream {
     if (isBrokenCircuitError(error)) {
       return GatewayError.of('upstream-unavailable', `The ${this.name} system is failing; calls are paused for a moment.`, {
         cause: error,
-        retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
+        retryAfterSeconds: error.retryAfterSeconds,
       });
     }
     if (isBulkheadRejectedError(error)) {

@@ -108,6 +108,29 @@ describe('the deadline', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it('covers the wait for a bulkhead slot: 504 when it passes there, a cancellation when the client leaves', async () => {
+    const upstream = crm.use(upstreamOf('crm', { endpoints: [a.url], timeoutMs: 10_000, bulkhead: { maxConcurrent: 1, maxQueue: 5, queueTimeoutMs: 10_000 } }));
+    await injectFault(a, { kind: 'hang' });
+    const { calls } = a.faults.counters;
+    const holder = new AbortController();
+    const holding = attempt(upstream, getCustomer(), holder.signal); // takes the only slot, and hangs
+    await expect.poll(() => upstream.snapshot().bulkhead.inUse).toBe(1);
+
+    const started = performance.now();
+    expect((await attempt(upstream, getCustomer('00000001', { deadlineMs: 200 }))).error).toMatchObject({ slug: 'upstream-timeout', status: 504 });
+    expect(performance.now() - started).toBeLessThan(2_000);
+
+    const client = new AbortController();
+    const queued = attempt(upstream, getCustomer(), client.signal);
+    await expect.poll(() => upstream.snapshot().bulkhead.queued).toBe(1);
+    client.abort();
+    expect((await queued).error?.slug).toBe('upstream-unreachable');
+    expect(a.faults.counters.calls - calls).toBe(1); // only the holder reached the stub
+
+    holder.abort();
+    await holding;
+  });
+
   it('a client that goes away cancels the call below', async () => {
     const upstream = crm.use(upstreamOf('crm', { endpoints: [a.url], timeoutMs: 10_000 }));
     await injectFault(a, { kind: 'hang' });

@@ -5,8 +5,6 @@ import { DnsDiscovery } from './dns-discovery.js';
 import { StaticDiscovery } from './static-discovery.js';
 
 export type { Discovery, DiscoverySnapshot, DnsRecordType } from './discovery.js';
-export { DnsDiscovery, type DnsDiscoveryOptions } from './dns-discovery.js';
-export { StaticDiscovery } from './static-discovery.js';
 
 /** A listed `endpoints:` entry wins over `dns:` (tests and the demo replace endpoints that way). */
 export function createDiscovery(config: Pick<UpstreamConfig, 'endpoints' | 'dns'>): Discovery {

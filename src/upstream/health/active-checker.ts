@@ -1,9 +1,8 @@
-import { EventSource } from '../../resilience/index.js';
+import { EventSource, runWithTimeout } from '../../resilience/index.js';
 import type { UpstreamRequest } from '../call.js';
 import type { Endpoint } from '../endpoint.js';
 import { isUpstreamError } from '../upstream-error.js';
 import type { CheckThresholds } from './endpoint-health.js';
-import { runWithTimeout } from '../../resilience/index.js';
 
 /**
  * Active health checks: every `intervalMs`, each endpoint gets one request (an HTTP GET of a path,

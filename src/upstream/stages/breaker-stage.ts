@@ -35,7 +35,7 @@ export class BreakerGroup {
 
   /** The breaker a request goes through. */
   for(request: Pick<UpstreamRequest, 'operation'>): CircuitBreaker<JudgedReply> {
-    const key = this.policy.perOperation ? request.operation : '*';
+    const key = this.keyOf(request);
     let breaker = this.breakers.get(key);
     if (!breaker) {
       breaker = new CircuitBreaker<JudgedReply>({
@@ -51,8 +51,7 @@ export class BreakerGroup {
 
   /** True while the request's breaker refuses calls: no retry should be tried. */
   isOpen(request: Pick<UpstreamRequest, 'operation'>): boolean {
-    const key = this.policy.perOperation ? request.operation : '*';
-    return this.breakers.get(key)?.state === 'open';
+    return this.breakers.get(this.keyOf(request))?.state === 'open';
   }
 
   /** Listens to every breaker of the group, present and future. */
@@ -68,6 +67,10 @@ export class BreakerGroup {
 
   close(): void {
     for (const breaker of this.breakers.values()) breaker.shutdown();
+  }
+
+  private keyOf(request: Pick<UpstreamRequest, 'operation'>): string {
+    return this.policy.perOperation ? request.operation : '*';
   }
 }
 

@@ -1,19 +1,14 @@
 import type { Bulkhead } from '../../resilience/index.js';
 import type { Call, Stage } from '../call.js';
-import { abortedError } from '../upstream-error.js';
 
 /**
  * Admits a call through the upstream's bulkhead. Outside the breaker, so that a refusal (the
- * gateway's own limit) never counts as a failure of the upstream.
+ * gateway's own limit) never counts as a failure of the upstream. A wait cut short by the signal
+ * rejects with its reason, which the deadline stage above turns into an UpstreamError.
  */
-export function isolate(upstream: string, bulkhead: Bulkhead): Stage {
+export function isolate(bulkhead: Bulkhead): Stage {
   return (next: Call): Call =>
-    async function isolated(request, signal) {
-      try {
-        return await bulkhead.execute(() => next(request, signal), signal);
-      } catch (error) {
-        if (signal.aborted && error === signal.reason) throw abortedError(upstream, request.operation, signal);
-        throw error;
-      }
+    function isolated(request, signal) {
+      return bulkhead.execute(() => next(request, signal), signal);
     };
 }

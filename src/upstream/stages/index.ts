@@ -1,4 +1,4 @@
-/** The stages of an upstream call, outermost first: deadline -> isolate -> retrying -> guard -> balance. */
+/** The stages of an upstream call, outermost first: deadline -> isolate -> retrying -> observe -> guard -> secure -> balance. */
 export { balance, type BalanceOptions } from './balance.js';
 export { BreakerGroup, guard, type BreakerPolicy } from './breaker-stage.js';
 export { isolate } from './bulkhead-stage.js';
