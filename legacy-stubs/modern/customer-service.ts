@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { createFaultInjector, type FaultInjector, type FaultReplies } from '../faults.js';
 import type { StubOptions } from '../soap-server.js';
@@ -79,7 +79,6 @@ export function createModernCustomerApp(customers: Map<string, ModernCustomer> =
 
 export async function startModernCustomerService(options: StubOptions = {}): Promise<RunningModernService> {
   const app = createModernCustomerApp();
-  const sockets = new Set<Socket>();
   const server = await new Promise<Server>((resolve, reject) => {
     const created = serve({ fetch: app.fetch, hostname: options.host ?? '127.0.0.1', port: options.port ?? 0 }) as Server;
     created.once('listening', () => resolve(created));
@@ -87,10 +86,6 @@ export async function startModernCustomerService(options: StubOptions = {}): Pro
   });
   const faults = createFaultInjector({ replies: injectedReplies, operationOf });
   faults.install(server);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   const { address, port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
@@ -100,7 +95,7 @@ export async function startModernCustomerService(options: StubOptions = {}): Pro
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
       })),
   };
 }

@@ -103,7 +103,7 @@ function matchesPrefix(pattern: PointerPattern, segments: readonly string[]): bo
   return pattern.segments.every((segment, index) => segment === '*' || segment === segments[index]);
 }
 
-export function toPointer(segments: readonly string[]): string {
+function toPointer(segments: readonly string[]): string {
   return segments.length === 0 ? '' : '/' + segments.map((segment) => segment.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 }
 

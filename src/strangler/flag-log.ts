@@ -32,15 +32,21 @@ export const flagEventSchema = z
   })
   .strict();
 
-export type RoutingTable = ReadonlyMap<string, Flag>;
-
-/** The routing table after the given events (optionally only those recorded up to `at`). */
-export function foldFlags(events: Iterable<FlagEvent>, at?: Date): Map<string, Flag> {
+/** The routing table after the given events. */
+export function foldFlags(events: Iterable<FlagEvent>): Map<string, Flag> {
   const table = new Map<string, Flag>();
-  const limit = at?.getTime();
-  for (const event of events) {
-    if (limit !== undefined && Date.parse(event.at) > limit) break;
-    table.set(event.route, event.to);
-  }
+  for (const event of events) table.set(event.route, event.to);
   return table;
+}
+
+/** The log as it stood at a past time: its events up to the first one recorded after `at`. */
+export function eventsUntil(events: readonly FlagEvent[], at: Date): readonly FlagEvent[] {
+  const limit = at.getTime();
+  const end = events.findIndex((event) => Date.parse(event.at) > limit);
+  return end < 0 ? events : events.slice(0, end);
+}
+
+/** A log's version: the seq of its last event, 0 for an empty log. */
+export function versionOf(events: readonly FlagEvent[]): number {
+  return events.at(-1)?.seq ?? 0;
 }

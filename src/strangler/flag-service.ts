@@ -1,4 +1,4 @@
-import { foldFlags, type FlagEvent } from './flag-log.js';
+import { eventsUntil, foldFlags, versionOf, type FlagEvent } from './flag-log.js';
 import { describeFlag, legacyFlag, sameFlag, usesModern, type Flag } from './flag.js';
 import { isVersionConflict, type FlagStore } from './flag-store.js';
 
@@ -92,13 +92,14 @@ export class FlagService {
   }
 
   get version(): number {
-    return this.events.length === 0 ? 0 : this.events[this.events.length - 1]!.seq;
+    return versionOf(this.events);
   }
 
   /** Every known route's flag, now or as it was at a past time. */
   snapshot(at?: Date): { version: number; flags: Record<string, Flag> } {
-    const table = at === undefined ? this.table : foldFlags(this.events, at);
-    const version = at === undefined ? this.version : this.events.filter((event) => Date.parse(event.at) <= at.getTime()).length;
+    const events = at === undefined ? this.events : eventsUntil(this.events, at);
+    const table = at === undefined ? this.table : foldFlags(events);
+    const version = versionOf(events);
     const flags: Record<string, Flag> = {};
     for (const route of [...this.routes.keys()].sort()) flags[route] = table.get(route) ?? legacyFlag;
     return { version, flags };
@@ -131,7 +132,7 @@ export class FlagService {
     if (expected !== this.version) throw staleVersion(expected, this.version);
     const current = this.table.get(change.route);
     const draft = { at: new Date().toISOString(), route: change.route, from: current ?? null, to: change.flag, actor: change.actor, reason: change.reason };
-    if (sameFlag(current ?? legacyFlag, change.flag) && current !== undefined) {
+    if (current !== undefined && sameFlag(current, change.flag)) {
       throw new FlagChangeError('no-change', `route ${change.route} is already ${describeFlag(change.flag)}`);
     }
     if (change.dryRun) return { event: { seq: this.version + 1, ...draft }, recorded: false };

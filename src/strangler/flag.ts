@@ -44,6 +44,6 @@ export function describeFlag(flag: Flag): string {
   return flag.stage === 'canary' ? `canary ${flag.percent}%` : flag.stage;
 }
 
-export function sameFlag(a: Flag | undefined, b: Flag | undefined): boolean {
-  return a?.stage === b?.stage && a?.percent === b?.percent;
+export function sameFlag(a: Flag, b: Flag): boolean {
+  return a.stage === b.stage && a.percent === b.percent;
 }

@@ -1,3 +1,5 @@
+import { RollingCounts } from '../resilience/index.js';
+
 /**
  * A guarded rollout: over a sliding window, the modern target's error rate and the shadow
  * mismatch rate are watched; past a threshold (with enough requests), the route goes back.
@@ -9,68 +11,49 @@ export interface GuardSettings {
   readonly maxMismatchRate?: number;
 }
 
-interface Bucket {
-  second: number;
-  calls: number;
-  errors: number;
-  compared: number;
-  mismatched: number;
-}
-
 export interface GuardVerdict {
   /** Why the route must go back, with the measured figures. */
   readonly reason: string;
 }
 
+type Counted = 'calls' | 'errors' | 'compared' | 'mismatched';
+const counted: readonly Counted[] = ['calls', 'errors', 'compared', 'mismatched'];
+
 /** Per-second buckets in a ring: constant memory, O(window) to evaluate. */
 export class SlidingGuard {
-  private readonly buckets: Bucket[];
+  private counts: RollingCounts<Counted>;
 
   constructor(
     private readonly settings: GuardSettings,
     private readonly now: () => number = Date.now,
   ) {
-    this.buckets = Array.from({ length: settings.windowSeconds }, () => ({ second: -1, calls: 0, errors: 0, compared: 0, mismatched: 0 }));
+    this.counts = this.emptyWindow();
   }
 
   recordCall(failed: boolean): GuardVerdict | undefined {
-    const bucket = this.current();
-    bucket.calls++;
-    if (failed) bucket.errors++;
+    this.counts.add('calls');
+    if (failed) this.counts.add('errors');
     return this.evaluate();
   }
 
   recordComparison(mismatched: boolean): GuardVerdict | undefined {
-    const bucket = this.current();
-    bucket.compared++;
-    if (mismatched) bucket.mismatched++;
+    this.counts.add('compared');
+    if (mismatched) this.counts.add('mismatched');
     return this.evaluate();
   }
 
+  /** Forgets everything counted: the flag changed, so the old figures judge another stage. */
   reset(): void {
-    for (const bucket of this.buckets) Object.assign(bucket, { second: -1, calls: 0, errors: 0, compared: 0, mismatched: 0 });
+    this.counts = this.emptyWindow();
   }
 
-  private current(): Bucket {
-    const second = Math.floor(this.now() / 1000);
-    const bucket = this.buckets[second % this.buckets.length]!;
-    if (bucket.second !== second) Object.assign(bucket, { second, calls: 0, errors: 0, compared: 0, mismatched: 0 });
-    return bucket;
+  private emptyWindow(): RollingCounts<Counted> {
+    const { windowSeconds } = this.settings;
+    return new RollingCounts(counted, { windowMs: windowSeconds * 1000, buckets: windowSeconds, now: this.now });
   }
 
   private evaluate(): GuardVerdict | undefined {
-    const oldest = Math.floor(this.now() / 1000) - this.settings.windowSeconds + 1;
-    let calls = 0;
-    let errors = 0;
-    let compared = 0;
-    let mismatched = 0;
-    for (const bucket of this.buckets) {
-      if (bucket.second < oldest) continue;
-      calls += bucket.calls;
-      errors += bucket.errors;
-      compared += bucket.compared;
-      mismatched += bucket.mismatched;
-    }
+    const { calls, errors, compared, mismatched } = this.counts.totals();
     const window = `${this.settings.windowSeconds}s`;
     const { maxErrorRate, maxMismatchRate, minRequests } = this.settings;
     if (maxErrorRate !== undefined && calls >= minRequests && errors / calls > maxErrorRate) {

@@ -24,7 +24,7 @@ export interface ShadowSnapshot {
 
 const maxDistinctPaths = 200;
 const maxDifferencesPerSample = 20;
-export const redacted = '[redacted]';
+const redacted = '[redacted]';
 
 /** Counts and a bounded ring of samples for one route; memory stays bounded whatever the traffic. */
 export class ShadowReport {

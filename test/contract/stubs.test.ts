@@ -92,6 +92,8 @@ function custNos(xml: string): string[] {
 const getCustomer = (custNo: string) => `<GetCustomerDetails xmlns="${CRM_NS}"><CustNo>${custNo}</CustNo></GetCustomerDetails>`;
 const search = (pattern: string, maxRows: number) =>
   `<SearchCustomers xmlns="${CRM_NS}"><NamePattern>${pattern}</NamePattern><MaxRows>${maxRows}</MaxRows></SearchCustomers>`;
+const updateAddress = (custNo: string, addr: string) =>
+  `<UpdateCustomerAddress xmlns="${CRM_NS}"><CustNo>${custNo}</CustNo>${addr}</UpdateCustomerAddress>`;
 const getPolicy = (policyNo: string) => `<GetPolicy xmlns="${POLICY_NS}"><PolicyNo>${policyNo}</PolicyNo></GetPolicy>`;
 const listPolicies = (holderNo: string) =>
   `<ListPoliciesForCustomer xmlns="${POLICY_NS}"><HolderNo>${holderNo}</HolderNo></ListPoliciesForCustomer>`;
@@ -269,9 +271,7 @@ describe('CustomerService stub (SOAP 1.1) on the wire', () => {
     const update = await post11(
       crm,
       'UpdateCustomerAddress',
-      `<UpdateCustomerAddress xmlns="${CRM_NS}"><CustNo>00000001</CustNo>` +
-        '<Addr><StreetLn>Hinterhof 5 &amp; 6 &lt;Nord&gt;</StreetLn><CityNm>Dresden</CityNm><PostCd>01067</PostCd><CntryCd>DE</CntryCd></Addr>' +
-        '</UpdateCustomerAddress>',
+      updateAddress('00000001', '<Addr><StreetLn>Hinterhof 5 &amp; 6 &lt;Nord&gt;</StreetLn><CityNm>Dresden</CityNm><PostCd>01067</PostCd><CntryCd>DE</CntryCd></Addr>'),
     );
     expect(update.status).toBe(200);
     expect(namespaceOf(update.xml, 'UpdateCustomerAddressResponse')).toBe(CRM_NS);
@@ -291,9 +291,7 @@ describe('CustomerService stub (SOAP 1.1) on the wire', () => {
     const update = await post11(
       crm,
       'UpdateCustomerAddress',
-      `<UpdateCustomerAddress xmlns="${CRM_NS}"><CustNo>00000003</CustNo>` +
-        '<Addr><StreetLn>Ringstraße 1</StreetLn><CityNm>Kiel</CityNm><PostCd>24103</PostCd><CntryCd>DE</CntryCd></Addr>' +
-        '</UpdateCustomerAddress>',
+      updateAddress('00000003', '<Addr><StreetLn>Ringstraße 1</StreetLn><CityNm>Kiel</CityNm><PostCd>24103</PostCd><CntryCd>DE</CntryCd></Addr>'),
     );
     expect(update.status).toBe(200);
     expect(texts(update.xml, 'CityNm')).toEqual(['Kiel']);
@@ -303,8 +301,7 @@ describe('CustomerService stub (SOAP 1.1) on the wire', () => {
 
   it('UpdateCustomerAddress faults like the other operations', async () => {
     const addr = '<Addr><StreetLn>a</StreetLn><CityNm>b</CityNm><PostCd>c</PostCd><CntryCd>DE</CntryCd></Addr>';
-    const update = (custNo: string, rest: string) =>
-      post11(crm, 'UpdateCustomerAddress', `<UpdateCustomerAddress xmlns="${CRM_NS}"><CustNo>${custNo}</CustNo>${rest}</UpdateCustomerAddress>`);
+    const update = (custNo: string, rest: string) => post11(crm, 'UpdateCustomerAddress', updateAddress(custNo, rest));
     expectCrmFault(await update('00000099', addr), 'Client', 'CUST_NOT_FOUND');
     expectCrmFault(await update('99', addr), 'Client', 'INVALID_CUSTNO');
     expectCrmFault(await update('99999999', addr), 'Server', 'SYSTEM_BUSY');
@@ -347,8 +344,7 @@ describe('CustomerService stub instances', () => {
       await post11(
         first,
         'UpdateCustomerAddress',
-        `<UpdateCustomerAddress xmlns="${CRM_NS}"><CustNo>00000002</CustNo>` +
-          '<Addr><StreetLn>Neu 1</StreetLn><CityNm>Ulm</CityNm><PostCd>89073</PostCd><CntryCd>DE</CntryCd></Addr></UpdateCustomerAddress>',
+        updateAddress('00000002', '<Addr><StreetLn>Neu 1</StreetLn><CityNm>Ulm</CityNm><PostCd>89073</PostCd><CntryCd>DE</CntryCd></Addr>'),
       );
       expect(texts((await post11(first, 'GetCustomerDetails', getCustomer('00000002'))).xml, 'CityNm')).toEqual(['Ulm']);
       expect(texts((await post11(second, 'GetCustomerDetails', getCustomer('00000002'))).xml, 'CityNm')).toEqual(['München']);
@@ -364,12 +360,7 @@ describe('CustomerService stub instances', () => {
       expectCrmFault(await post11(crm, 'GetCustomerDetails', getCustomer('00000001')), 'Server', 'SYSTEM_BUSY');
       expectCrmFault(await post11(crm, 'SearchCustomers', search('*', 10)), 'Server', 'SYSTEM_BUSY');
       expectCrmFault(
-        await post11(
-          crm,
-          'UpdateCustomerAddress',
-          `<UpdateCustomerAddress xmlns="${CRM_NS}"><CustNo>00000001</CustNo>` +
-            '<Addr><StreetLn>a</StreetLn><CityNm>b</CityNm><PostCd>c</PostCd><CntryCd>DE</CntryCd></Addr></UpdateCustomerAddress>',
-        ),
+        await post11(crm, 'UpdateCustomerAddress', updateAddress('00000001', '<Addr><StreetLn>a</StreetLn><CityNm>b</CityNm><PostCd>c</PostCd><CntryCd>DE</CntryCd></Addr>')),
         'Server',
         'SYSTEM_BUSY',
       );

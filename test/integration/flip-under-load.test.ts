@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flip, startDemo, type RunningDemo } from '../support/demo.js';
+import { describe, expect, it } from 'vitest';
+import { flip, useDemo } from '../support/demo.js';
 
 /**
  * Flipping a flag under load loses no request: bounded concurrent load on loopback while the
@@ -10,13 +10,7 @@ const ids = ['1', '2', '3', '7', '15', '23', '42'];
 const workers = 8;
 const requestsPerWorker = 120;
 
-let demo: RunningDemo;
-beforeAll(async () => {
-  demo = await startDemo();
-});
-afterAll(async () => {
-  await demo?.close();
-});
+const demo = useDemo();
 
 async function answersOf(stage: 'legacy' | 'modern'): Promise<Map<string, unknown>> {
   await flip(demo, route, { stage }, `reference answers from ${stage}`);

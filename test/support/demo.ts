@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import {
   startCustomerStub,
   startModernCustomerService,
@@ -55,6 +56,45 @@ export async function startDemo(overrides: Partial<GatewayOptions> = {}): Promis
       await gateway.close();
       await Promise.all([crm.close(), policy.close(), modern.close()]);
     },
+  };
+}
+
+/**
+ * The demo for the tests of the enclosing describe block (or file): started before them, closed
+ * after them. Use the returned demo inside tests only; it throws before the demo has started.
+ *
+ * @example
+ * const demo = useDemo();
+ * it('answers', async () => expect((await demo.call('/customers/1')).status).toBe(200));
+ */
+export function useDemo(overrides: Partial<GatewayOptions> = {}): RunningDemo {
+  let running: RunningDemo | undefined;
+  beforeAll(async () => {
+    running = await startDemo(overrides);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const started = (): RunningDemo => {
+    if (running === undefined) throw new Error('the demo starts in beforeAll: use it inside a test');
+    return running;
+  };
+  return {
+    get gateway() {
+      return started().gateway;
+    },
+    get crm() {
+      return started().crm;
+    },
+    get policy() {
+      return started().policy;
+    },
+    get modern() {
+      return started().modern;
+    },
+    call: (path, init) => started().call(path, init),
+    admin: (path, init) => started().admin(path, init),
+    close: () => started().close(),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 export type Responder = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
@@ -15,7 +15,6 @@ export interface FakeUpstream {
 export async function startFakeUpstream(path = '/svc'): Promise<FakeUpstream> {
   let responder: Responder = (_request, response) => response.writeHead(500).end('no responder set');
   let abandoned = 0;
-  const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -23,10 +22,6 @@ export async function startFakeUpstream(path = '/svc'): Promise<FakeUpstream> {
     response.on('close', () => {
       if (!response.writableFinished) abandoned++;
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -40,8 +35,8 @@ export async function startFakeUpstream(path = '/svc'): Promise<FakeUpstream> {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }

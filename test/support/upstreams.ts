@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { startCustomerStub, type FaultCounters, type FaultSpec, type RunningStub } from '../../legacy-stubs/index.js';
+import { startCustomerStub, type FaultSpec, type RunningStub } from '../../legacy-stubs/index.js';
 import { limitsSchema, upstreamConfigSchema } from '../../src/config/gateway-config.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { Upstream, type ReplyClass, type UpstreamReply, type UpstreamRequest, type UpstreamSnapshot } from '../../src/upstream/index.js';
@@ -21,7 +21,7 @@ export function upstreamOf(name: string, config: Record<string, unknown>): Upstr
 }
 
 /** As the legacy target classifies SOAP 1.1 replies: a Client fault is the caller's problem. */
-export function classifySoap11(reply: UpstreamReply): ReplyClass {
+function classifySoap11(reply: UpstreamReply): ReplyClass {
   const text = reply.body.toString('utf8');
   if (/<faultcode>[^<]*Client<\/faultcode>/.test(text)) return 'client-error';
   if (reply.status === 200 && text.includes(':Envelope') && !text.includes(':Fault>')) return 'ok';
@@ -119,12 +119,6 @@ export async function clearFaults(stub: Pick<RunningStub, 'url'>): Promise<void>
   const response = await fetch(faultsUrl(stub), { method: 'DELETE' });
   expect(response.status).toBe(200);
   await response.arrayBuffer();
-}
-
-/** `GET /__faults`: the stub's counters. */
-export async function faultCounters(stub: Pick<RunningStub, 'url'>): Promise<FaultCounters> {
-  const response = await fetch(faultsUrl(stub));
-  return ((await response.json()) as { counters: FaultCounters }).counters;
 }
 
 /** Calls each stub has seen so far, in order. */
