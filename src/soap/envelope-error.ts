@@ -1,3 +1,5 @@
+import { KindedError } from './kinded-error.js';
+
 /**
  * Why a SOAP reply could not be opened. Everything here means the upstream broke the contract.
  * - `not-an-envelope`: the document element is not a SOAP Envelope
@@ -7,14 +9,8 @@
  */
 export type SoapEnvelopeErrorKind = 'not-an-envelope' | 'version-mismatch' | 'no-body' | 'malformed-fault';
 
-export class SoapEnvelopeError extends Error {
+export class SoapEnvelopeError extends KindedError<SoapEnvelopeErrorKind> {
   override readonly name = 'SoapEnvelopeError';
-  readonly kind: SoapEnvelopeErrorKind;
-
-  constructor(kind: SoapEnvelopeErrorKind, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.kind = kind;
-  }
 }
 
 export function isSoapEnvelopeError(error: unknown): error is SoapEnvelopeError {

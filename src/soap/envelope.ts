@@ -7,8 +7,8 @@ import type { SoapVersion } from './soap-version.js';
 import { XmlDocument } from './xml-document.js';
 import { XSI_NAMESPACE } from './xml-names.js';
 import { scanEnvelopeHead } from './xml-scan.js';
-import { checkedBytes, childrenNamed, defaultXmlLimits, parseText, parseXml, requireUsableLimits, requireWithin } from './xml-tree.js';
-import type { XmlElement, XmlLimits } from './xml-tree.js';
+import { checkInput, childrenNamed, decodeChecked, defaultXmlLimits, parseChecked, parseXml } from './xml-tree.js';
+import type { CheckedInput, XmlElement, XmlLimits } from './xml-tree.js';
 import { xmlWorkers, type XmlWorkerPool } from './xml-workers.js';
 import { writeXml } from './xml-write.js';
 import type { XmlNode } from './xml-write.js';
@@ -125,9 +125,10 @@ export function readEnvelope(
   options: ReadEnvelopeOptions = {},
 ): EnvelopeReading {
   const size = typeof reply === 'string' ? reply.length : reply?.byteLength;
-  if (!(size > (options.inWorkerAbove ?? PARSE_AT_ONCE)) || headSaysParseAtOnce(reply, expected, limits)) {
-    const opened = openEnvelope(reply, expected, limits);
-    return { fault: opened.fault, large: false, complete: () => Promise.resolve(opened) };
+  if (!(size > (options.inWorkerAbove ?? PARSE_AT_ONCE))) return readAtOnce(openEnvelope(reply, expected, limits));
+  const checked = checkInput(reply, limits);
+  if (headSaysParseAtOnce(checked, expected, limits.maxDepth)) {
+    return readAtOnce(envelopeOf(parseChecked(checked, limits.maxDepth), expected));
   }
   let completed: Promise<SoapReply> | undefined;
   return {
@@ -142,51 +143,46 @@ export function readEnvelope(
   };
 }
 
+function readAtOnce(opened: SoapReply): EnvelopeReading {
+  return { fault: opened.fault, large: false, complete: () => Promise.resolve(opened) };
+}
+
 /**
  * Reads the head of a large reply: the envelope up to the start of the Body's first element,
  * closed with the end tags it lacks, parsed like any document. Throws for a bad start; returns
  * true when the whole reply must be parsed at once: its Body holds a fault or nothing, or the
  * head never ends (the whole parse then says what is wrong).
  */
-function headSaysParseAtOnce(reply: string | Uint8Array, expected: SoapVersion, limits: XmlLimits): boolean {
-  requireUsableLimits(limits);
-  const head = typeof reply === 'string' ? headOfText(reply, limits) : headOfBytes(reply, limits);
+function headSaysParseAtOnce(reply: CheckedInput, expected: SoapVersion, maxDepth: number): boolean {
+  const head = typeof reply === 'string' ? headOf(reply, maxDepth) : headOfBytes(reply, maxDepth);
   if (head === null || head === EMPTY_BODY) return true;
-  const ns = envelopeNamespace[expected];
-  if (head.name !== 'Envelope' || head.ns !== ns) throw notTheExpectedEnvelope(head, expected);
-  const body = childrenNamed(head, 'Body', ns)[0];
+  const body = bodyOf(head, expected);
   // A "Body" in another namespace stopped the scan: the whole parse will tell.
   if (body === undefined) return false;
   const first = body.children[0];
-  return first === undefined || (first.name === 'Fault' && first.ns === ns);
+  return first === undefined || isFault(first, expected);
 }
 
 /** What ended the head when the Body ended without an element. */
 const EMPTY_BODY = 'empty-body';
 type Head = XmlElement | typeof EMPTY_BODY | null;
 
-function headOfText(reply: string, limits: XmlLimits): Head {
-  requireWithin(reply, limits.maxBytes);
-  return headOf(reply.charCodeAt(0) === 0xfeff ? reply.slice(1) : reply, limits.maxDepth);
-}
-
 /**
  * Decodes as little as it takes: a first slice of the bytes, then four times as much, and so on.
  * A slice may cut the markup (or a character) short, so a flaw found in a slice is judged on the
  * whole text.
  */
-function headOfBytes(reply: Uint8Array, limits: XmlLimits): Head {
-  const bytes = checkedBytes(reply, limits.maxBytes);
+function headOfBytes(bytes: Buffer, maxDepth: number): Head {
   for (let length = HEAD_BYTES; length < bytes.length; length *= 4) {
     let head: Head;
     try {
-      head = headOf(bytes.toString('utf8', 0, length), limits.maxDepth);
+      head = headOf(bytes.toString('utf8', 0, length), maxDepth);
     } catch {
       break;
     }
     if (head !== null) return head;
   }
-  return headOf(bytes.toString('utf8'), limits.maxDepth);
+  return headOf(decodeChecked(bytes), maxDepth);
 }
 
 /** The head of an envelope as a document of its own, or null when the text ends before it does. */
@@ -196,23 +192,31 @@ function headOf(xml: string, maxDepth: number): Head {
   if (head.found === 'empty-body') return EMPTY_BODY;
   let closed = xml.slice(0, head.end);
   for (let depth = head.open.length - 1; depth >= 0; depth--) closed += `</${head.open[depth]}>`;
-  return new XmlDocument(parseText(closed, maxDepth)).root;
+  return parseChecked(closed, maxDepth);
 }
 
 /** The envelope of a whole parsed reply. */
 function envelopeOf(root: XmlElement, expected: SoapVersion): SoapReply {
-  const ns = envelopeNamespace[expected];
-  if (root.name !== 'Envelope' || root.ns !== ns) throw notTheExpectedEnvelope(root, expected);
-  const body = childrenNamed(root, 'Body', ns)[0];
+  const body = bodyOf(root, expected);
   if (body === undefined) throw new SoapEnvelopeError('no-body', `SOAP ${expected} Envelope has no Body`);
   const first = body.children[0] ?? null;
-  const isFault = first !== null && first.name === 'Fault' && first.ns === ns;
   return {
     version: expected,
     body: first,
-    fault: isFault ? parseFault(first, expected) : null,
-    header: childrenNamed(root, 'Header', ns)[0] ?? null,
+    fault: first !== null && isFault(first, expected) ? parseFault(first, expected) : null,
+    header: childrenNamed(root, 'Header', envelopeNamespace[expected])[0] ?? null,
   };
+}
+
+/** The Body of an envelope of the expected version, if it has one; throws for any other root. */
+function bodyOf(root: XmlElement, expected: SoapVersion): XmlElement | undefined {
+  const ns = envelopeNamespace[expected];
+  if (root.name !== 'Envelope' || root.ns !== ns) throw notTheExpectedEnvelope(root, expected);
+  return childrenNamed(root, 'Body', ns)[0];
+}
+
+function isFault(element: XmlElement, version: SoapVersion): boolean {
+  return element.name === 'Fault' && element.ns === envelopeNamespace[version];
 }
 
 function notTheExpectedEnvelope(root: XmlElement, expected: SoapVersion): SoapEnvelopeError {

@@ -1,3 +1,5 @@
+import { KindedError } from './kinded-error.js';
+
 /**
  * Why a SOAP request was refused before it was written. Names and actions come from config, so
  * these are usually caught when a mapping is compiled; text values come from clients.
@@ -8,14 +10,8 @@
  */
 export type SoapRequestErrorKind = 'invalid-name' | 'invalid-char' | 'invalid-tree' | 'invalid-action';
 
-export class SoapRequestError extends Error {
+export class SoapRequestError extends KindedError<SoapRequestErrorKind> {
   override readonly name = 'SoapRequestError';
-  readonly kind: SoapRequestErrorKind;
-
-  constructor(kind: SoapRequestErrorKind, message: string) {
-    super(message);
-    this.kind = kind;
-  }
 }
 
 export function isSoapRequestError(error: unknown): error is SoapRequestError {

@@ -19,8 +19,8 @@ export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-w
 const USERNAME_PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
 export const PASSWORD_TEXT = `${USERNAME_PROFILE}#PasswordText`;
 export const PASSWORD_DIGEST = `${USERNAME_PROFILE}#PasswordDigest`;
-export const BASE64_BINARY = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
-export const X509_V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
+const BASE64_BINARY = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
+const X509_V3 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 
 const signatureAlgorithms = {
@@ -62,6 +62,12 @@ export interface WsSecurityOptions {
   readonly nonce?: () => Buffer;
 }
 
+/** The wsu:Ids of one envelope's Timestamp and BinarySecurityToken. */
+interface SecurityIds {
+  readonly timestamp: string;
+  readonly token: string;
+}
+
 /** PasswordDigest = Base64(SHA-1(nonce bytes + Created + password)), from the UsernameToken profile. */
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
   return createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created, 'utf8'), Buffer.from(password, 'utf8')])).digest('base64');
@@ -93,13 +99,13 @@ export class WsSecurity {
 
   /** A request envelope around `body` with a fresh Security header, signed when X.509 is configured. */
   envelope(version: SoapVersion, body: XmlNode): string {
-    const ids = { timestamp: `TS-${randomUUID()}`, token: `X509-${randomUUID()}` };
+    const ids: SecurityIds = { timestamp: `TS-${randomUUID()}`, token: `X509-${randomUUID()}` };
     const xml = buildEnvelope(version, body, [this.header(version, ids)]);
     return this.#x509 ? sign(xml, version, this.#x509, ids, this.ttlSeconds !== undefined) : xml;
   }
 
   /** The `wsse:Security` header block, made afresh: nonce, Created and Expires are new each time. */
-  header(version: SoapVersion, ids = { timestamp: `TS-${randomUUID()}`, token: `X509-${randomUUID()}` }): XmlNode {
+  private header(version: SoapVersion, ids: SecurityIds): XmlNode {
     const now = this.now();
     const children: XmlNode[] = [];
     if (this.ttlSeconds !== undefined) {
@@ -158,7 +164,7 @@ function usernameToken(token: UsernameTokenOptions, created: string, nonce: Buff
  * Signs the Body (and the Timestamp) with exclusive c14n, the signature appended to the Security
  * header and its KeyInfo referring to the BinarySecurityToken. xml-crypto gives the Body a wsu:Id.
  */
-function sign(xml: string, version: SoapVersion, x509: X509SigningOptions, ids: { timestamp: string; token: string }, withTimestamp: boolean): string {
+function sign(xml: string, version: SoapVersion, x509: X509SigningOptions, ids: SecurityIds, withTimestamp: boolean): string {
   const signer = new SignedXml({
     privateKey: x509.privateKey,
     signatureAlgorithm: signatureAlgorithms[x509.signatureAlgorithm],

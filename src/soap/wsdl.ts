@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import soap from 'soap';
-import { parseXml, type XmlElement } from './xml-tree.js';
-import type { SoapVersion } from './envelope.js';
+import type { SoapVersion } from './soap-version.js';
+import { childrenNamed, parseXml, type XmlElement } from './xml-tree.js';
 
 /**
  * What Ficus needs to know of a WSDL: per operation its SOAP version, action and the shape of the
@@ -62,6 +62,7 @@ export async function loadWsdl(path: string): Promise<WsdlContract> {
   const definitions = client.wsdl.definitions;
   const qualified = qualifiedNamespaces(definitions.schemas);
   const description = client.describe() as ServiceDescription;
+  const xmlns = definitions.xmlns ?? {};
   const operations = new Map<string, WsdlOperation>();
 
   for (const [serviceName, service] of Object.entries(definitions.services)) {
@@ -74,7 +75,6 @@ export async function loadWsdl(path: string): Promise<WsdlContract> {
       for (const [operationName, method] of Object.entries(port.binding.methods)) {
         const described = description[serviceName]?.[portName]?.[operationName];
         if (operations.has(operationName) || !described) continue;
-        const xmlns = definitions.xmlns ?? {};
         const input = rootShape(lookupTypeOf(method.input), described.input, xmlns, qualified, `${operationName} input`);
         const output = rootShape(lookupTypeOf(method.output), described.output, xmlns, qualified, `${operationName} output`);
         operations.set(operationName, { name: operationName, soapVersion, action: method.soapAction || undefined, input, output });
@@ -136,24 +136,20 @@ function childShapes(described: Description, parentNs: string, qualified: Readon
 function portVersions(text: string): Map<string, SoapVersion> {
   const root = parseXml(text, { maxBytes: 50 * 1024 * 1024, maxDepth: 256 });
   const bindings = new Map<string, SoapVersion>();
-  for (const binding of wsdlChildren(root, 'binding')) {
+  for (const binding of childrenNamed(root, 'binding', wsdlNamespace)) {
     const version = soapBindingVersion(binding);
     const name = binding.attributes['name'];
     if (version && name) bindings.set(name, version);
   }
   const versions = new Map<string, SoapVersion>();
-  for (const service of wsdlChildren(root, 'service')) {
-    for (const port of wsdlChildren(service, 'port')) {
+  for (const service of childrenNamed(root, 'service', wsdlNamespace)) {
+    for (const port of childrenNamed(service, 'port', wsdlNamespace)) {
       const bindingRef = port.attributes['binding'] ?? '';
       const version = bindings.get(bindingRef.slice(bindingRef.indexOf(':') + 1));
       if (version) versions.set(`${service.attributes['name']}/${port.attributes['name']}`, version);
     }
   }
   return versions;
-}
-
-function wsdlChildren(parent: XmlElement, name: string): XmlElement[] {
-  return parent.children.filter((child) => child.name === name && child.ns === wsdlNamespace);
 }
 
 function soapBindingVersion(binding: XmlElement): SoapVersion | undefined {

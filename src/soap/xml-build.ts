@@ -63,7 +63,6 @@ class DocumentBuilder {
   private readonly tables: number[] = [];
   private readonly scopeStarts: number[] = [-1];
   private readonly attributeSetStarts: number[] = [];
-  private readonly scopeIds = new Map<NamespaceScope, number>([[rootScope, ROOT_SCOPE]]);
   private readonly names = new Map<string, ElementName>();
   private readonly attributedTags = new Map<string, Attributed>();
   /** The namespace scope of the element being read, and its id. */
@@ -161,7 +160,7 @@ class DocumentBuilder {
     const raw = node[ATTRIBUTES_KEY] as Record<string, unknown> | undefined;
     let attributeSet = -1;
     if (raw !== undefined) {
-      const attributed = this.attributed(raw, this.scope);
+      const attributed = this.attributed(raw);
       this.scope = attributed.scope;
       this.scopeId = attributed.scopeId;
       attributeSet = attributed.attributeSet;
@@ -197,23 +196,23 @@ class DocumentBuilder {
    * The scope and attributes of a start tag with attributes. Repeated tags (every `xsi:nil`
    * e-mail of a list, say) share one scope and one attribute set instead of making their own.
    */
-  private attributed(raw: Record<string, unknown>, parentScope: NamespaceScope): Attributed {
+  private attributed(raw: Record<string, unknown>): Attributed {
     let key = String(this.scopeId);
     for (const name in raw) key += `\u0000${name}\u0000${stringValue(raw[name])}`;
     let found = this.attributedTags.get(key);
     if (found === undefined) {
-      const scope = declaredScope(raw, parentScope);
-      const scopeId = scope === parentScope ? this.scopeId : this.addScope(scope);
+      const scope = declaredScope(raw, this.scope);
+      const scopeId = scope === this.scope ? this.scopeId : this.addScope(scope);
       found = { scope, scopeId, attributeSet: this.addAttributeSet(raw, scope) };
       if (this.attributedTags.size < MAX_REMEMBERED_TAGS) this.attributedTags.set(key, found);
     }
     return found;
   }
 
+  /** A scope declared on an element of the current scope, which is its parent. */
   private addScope(scope: NamespaceScope): number {
     const id = this.scopeStarts.push(this.tables.length) - 1;
-    this.scopeIds.set(scope, id);
-    this.table(this.scopeIds.get(scope.parent!)!, scope.bindings.size);
+    this.table(this.scopeId, scope.bindings.size);
     for (const [prefix, uri] of scope.bindings) this.table(this.symbol(prefix), this.symbol(uri));
     return id;
   }

@@ -1,3 +1,5 @@
+import { KindedError } from './kinded-error.js';
+
 /**
  * Why a piece of upstream XML was refused. Callers branch on `kind`, never on the message.
  * - `doctype`: a DOCTYPE or other DTD declaration (entity expansion / XXE vector)
@@ -8,14 +10,8 @@
  */
 export type XmlErrorKind = 'doctype' | 'too-large' | 'too-deep' | 'malformed' | 'encoding' | 'unbound-prefix';
 
-export class XmlError extends Error {
+export class XmlError extends KindedError<XmlErrorKind> {
   override readonly name = 'XmlError';
-  readonly kind: XmlErrorKind;
-
-  constructor(kind: XmlErrorKind, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.kind = kind;
-  }
 }
 
 export function isXmlError(error: unknown): error is XmlError {

@@ -36,9 +36,7 @@ export interface EnvelopeHead {
  * again, whole, before anything is read from it.
  */
 export function scanEnvelopeHead(xml: string, maxDepth: number): EnvelopeHead | null {
-  const scanner = new Scanner(xml, maxDepth, true);
-  scanner.run();
-  return scanner.head;
+  return new Scanner(xml, maxDepth, true).run();
 }
 
 const TAB = 9, LF = 10, CR = 13, SPACE = 32;
@@ -66,7 +64,6 @@ class Scanner {
   private nextLt = -1;
   /** In head mode: what ended the head, once it has ended. */
   private found: EnvelopeHead['found'] | null = null;
-  head: EnvelopeHead | null = null;
 
   constructor(
     private readonly xml: string,
@@ -75,7 +72,8 @@ class Scanner {
     private readonly headOnly: boolean,
   ) {}
 
-  run(): void {
+  /** Checks the document; in head mode, returns where the head ends, or null when the text ends first. */
+  run(): EnvelopeHead | null {
     const { xml } = this;
     let pos = 0;
     while (pos < xml.length) {
@@ -85,15 +83,13 @@ class Scanner {
       if (lt === -1) break;
       pos = this.markup(lt);
       this.sawMarkup = true;
-      if (this.found !== null) {
-        this.head = { end: pos, open: [...this.open], found: this.found };
-        return;
-      }
+      if (this.found !== null) return { end: pos, open: [...this.open], found: this.found };
     }
-    if (this.headOnly) return;
+    if (this.headOnly) return null;
     const unclosed = this.open[this.open.length - 1];
     if (unclosed !== undefined) throw malformed(`element <${unclosed}> is not closed`);
     if (!this.rootClosed) throw malformed('no root element');
+    return null;
   }
 
   /** Returns the offset just after the markup that starts at `lt`. */

@@ -31,7 +31,7 @@ export const defaultXmlLimits: XmlLimits = Object.freeze({ maxBytes: 10 * 1024 *
  * childrenNamed(root, 'b', 'urn:x')[0]?.text; // '1 & 2'
  */
 export function parseXml(input: string | Uint8Array, limits: XmlLimits = defaultXmlLimits): XmlElement {
-  return new XmlDocument(parsePacked(input, limits)).root;
+  return parseChecked(checkInput(input, limits), limits.maxDepth);
 }
 
 /**
@@ -39,12 +39,15 @@ export function parseXml(input: string | Uint8Array, limits: XmlLimits = default
  * (what a worker of `xml-workers.ts` does).
  */
 export function parsePacked(input: string | Uint8Array, limits: XmlLimits = defaultXmlLimits): PackedDocument {
-  requireUsableLimits(limits);
-  return parseText(decodeInput(input, limits.maxBytes), limits.maxDepth);
+  return parseText(decodeChecked(checkInput(input, limits)), limits.maxDepth);
 }
 
-/** Parses text already decoded and within the size limit. */
-export function parseText(xml: string, maxDepth: number): PackedDocument {
+/** {@link parseXml} for input that {@link checkInput} has passed (or text cut from such input). */
+export function parseChecked(input: CheckedInput, maxDepth: number): XmlElement {
+  return new XmlDocument(parseText(decodeChecked(input), maxDepth)).root;
+}
+
+function parseText(xml: string, maxDepth: number): PackedDocument {
   checkWellFormed(xml, maxDepth);
   return buildDocument(readOrdered(xml, maxDepth), maxDepth);
 }
@@ -89,7 +92,7 @@ export function resolveQName(element: XmlElement, qname: string): { ns: string; 
 }
 
 /** Limits are configuration: a NaN or zero here would silently switch a guard off. */
-export function requireUsableLimits(limits: XmlLimits): void {
+function requireUsableLimits(limits: XmlLimits): void {
   if (!Number.isInteger(limits.maxBytes) || limits.maxBytes < 1 || !Number.isInteger(limits.maxDepth) || limits.maxDepth < 1) {
     throw new RangeError(`XML limits must be positive integers, got ${JSON.stringify(limits)}`);
   }
@@ -98,22 +101,28 @@ export function requireUsableLimits(limits: XmlLimits): void {
 // ---------------------------------------------------------------------------------------------
 // Input decoding
 
+/** Input that passed {@link checkInput}: text, or valid UTF-8 bytes; within the size limit, without a BOM. */
+export type CheckedInput = string | Buffer;
+
 /**
- * Checks the size and encoding of the input and returns its text. Bytes must be valid UTF-8
- * (`buffer.isUtf8`, far faster than a fatal TextDecoder); pure ASCII, the common case, is read as
- * latin1, which costs a copy and no decoding.
+ * The checks that need no parsing: usable limits, then the input's size and encoding. Bytes must
+ * be valid UTF-8 (`buffer.isUtf8`, far faster than a fatal TextDecoder) and are not decoded yet.
  */
-export function decodeInput(input: string | Uint8Array, maxBytes: number): string {
-  if (typeof input === 'string') {
-    requireWithin(input, maxBytes);
-    return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  }
-  const bytes = checkedBytes(input, maxBytes);
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+export function checkInput(input: string | Uint8Array, limits: XmlLimits): CheckedInput {
+  requireUsableLimits(limits);
+  if (typeof input !== 'string') return checkedBytes(input, limits.maxBytes);
+  requireWithin(input, limits.maxBytes);
+  return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+}
+
+/** The text of checked input. Pure ASCII, the common case, is read as latin1: a copy, no decoding. */
+export function decodeChecked(input: CheckedInput): string {
+  if (typeof input === 'string') return input;
+  return isAscii(input) ? input.toString('latin1') : input.toString('utf8');
 }
 
 /** A string input within the size limit, counting UTF-8 bytes. */
-export function requireWithin(input: string, maxBytes: number): void {
+function requireWithin(input: string, maxBytes: number): void {
   // Bytes >= UTF-16 code units, and <= 3 per unit: only measure when the answer is unclear.
   if (input.length > maxBytes || (input.length * 3 > maxBytes && Buffer.byteLength(input, 'utf8') > maxBytes)) {
     throw tooLarge(maxBytes);
@@ -124,7 +133,7 @@ export function requireWithin(input: string, maxBytes: number): void {
  * Bytes within the size limit, valid UTF-8 and honest about their encoding, without a BOM: the
  * checks that need no decoding (a few microseconds for a megabyte).
  */
-export function checkedBytes(input: Uint8Array, maxBytes: number): Buffer {
+function checkedBytes(input: Uint8Array, maxBytes: number): Buffer {
   if (!(input instanceof Uint8Array)) throw new XmlError('encoding', 'XML input must be a string or bytes');
   if (input.byteLength > maxBytes) throw tooLarge(maxBytes);
   let bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { KindedError } from './kinded-error.js';
 import type { PackedDocument } from './xml-document.js';
 import { XmlError, type XmlErrorKind } from './xml-error.js';
 import type { XmlLimits } from './xml-tree.js';
@@ -37,16 +38,8 @@ export interface XmlWorkerPoolOptions {
 /** Why a job got no document: its worker died or hung, or the pool was closed. */
 export type XmlWorkerErrorKind = 'crashed' | 'hung' | 'closed';
 
-export class XmlWorkerError extends Error {
+export class XmlWorkerError extends KindedError<XmlWorkerErrorKind> {
   override readonly name = 'XmlWorkerError';
-
-  constructor(
-    readonly kind: XmlWorkerErrorKind,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 export function isXmlWorkerError(error: unknown): error is XmlWorkerError {
@@ -87,21 +80,28 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
+/** The worker module beside this one: compiled, or the TypeScript source when run from it (tests, tsx). */
+const defaultWorkerUrl = new URL(import.meta.url.endsWith('.ts') ? './xml-worker.ts' : './xml-worker.js', import.meta.url);
+
 const defaultHangMs = (bytes: number): number => 2_000 + bytes / 1_000;
 /** A worker that has not started within this time (ms) counts as hung too. */
 const STARTUP_MS = 15_000;
 
 export class XmlWorkerPool {
-  private readonly size: number;
-  private readonly hangMs: (bytes: number) => number;
+  private readonly settings: Required<XmlWorkerPoolOptions>;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly options: XmlWorkerPoolOptions = {}) {
-    this.size = Math.max(1, Math.floor(options.size ?? Math.min(2, availableParallelism())));
-    this.hangMs = options.hangMs ?? defaultHangMs;
+  constructor(options: XmlWorkerPoolOptions = {}) {
+    this.settings = {
+      size: Math.max(1, Math.floor(options.size ?? Math.min(2, availableParallelism()))),
+      workerUrl: options.workerUrl ?? defaultWorkerUrl,
+      hangMs: options.hangMs ?? defaultHangMs,
+      maxHeapMb: options.maxHeapMb ?? 512,
+      niceness: options.niceness ?? 10,
+    };
   }
 
   /** Workers running now (started lazily, replaced when they die). */
@@ -166,8 +166,8 @@ export class XmlWorkerPool {
 
   /** A new worker, or null when the pool is full. */
   private start(): Slot | null {
-    if (this.slots.length >= this.size) return null;
-    const worker = startWorker(this.options.workerUrl, this.options.maxHeapMb ?? 512, this.options.niceness ?? 10);
+    if (this.slots.length >= this.settings.size) return null;
+    const worker = startWorker(this.settings);
     const slot: Slot = { worker, ready: false, job: null, timer: null };
     worker.unref();
     worker.on('message', (answer: WorkerAnswer) => this.answered(slot, answer));
@@ -180,7 +180,7 @@ export class XmlWorkerPool {
   /** The time a job may take: counted from when its worker has started. */
   private startClock(slot: Slot): void {
     if (slot.timer !== null) clearTimeout(slot.timer);
-    const ms = slot.ready ? this.hangMs(slot.job!.bytes) : STARTUP_MS;
+    const ms = slot.ready ? this.settings.hangMs(slot.job!.bytes) : STARTUP_MS;
     slot.timer = setTimeout(() => this.hung(slot, ms), ms);
     slot.timer.unref();
   }
@@ -205,9 +205,7 @@ export class XmlWorkerPool {
     const index = this.slots.indexOf(slot);
     if (index === -1) return;
     this.slots.splice(index, 1);
-    const job = slot.job;
-    this.release(slot);
-    if (job !== null) this.settle(job, error);
+    this.release(slot, error);
     void slot.worker.terminate();
     this.dispatch();
   }
@@ -246,15 +244,11 @@ export class XmlWorkerPool {
   }
 }
 
-/**
- * Starts a worker on the compiled module. Run from TypeScript sources (tests, tsx), the worker
- * loads the `.ts` module through tsx, a development dependency.
- */
-function startWorker(url: URL | undefined, maxHeapMb: number, niceness: number): Worker {
-  const source = url ?? new URL(import.meta.url.endsWith('.ts') ? './xml-worker.ts' : './xml-worker.js', import.meta.url);
+/** Starts a worker; a `.ts` module is loaded through tsx, a development dependency. */
+function startWorker({ workerUrl, maxHeapMb, niceness }: Required<XmlWorkerPoolOptions>): Worker {
   const options = { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb }, workerData: { niceness } };
-  if (!source.pathname.endsWith('.ts')) return new Worker(source, options);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source.href)}); })`;
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, options);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
   return new Worker(bootstrap, { ...options, eval: true });
 }
 

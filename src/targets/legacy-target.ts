@@ -1,9 +1,10 @@
-import { isReplyMappingError, renderFieldPath, type CompiledLegacyTarget, type RouteInput } from '../mapping/index.js';
+import type { CompiledLegacyTarget, RouteInput } from '../mapping/index.js';
 import { GatewayError } from '../problem/index.js';
 import { buildEnvelope, isWsSecurityFault, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
 import type { XmlLimits } from '../soap/index.js';
 import { inSpan, type CallTelemetry } from '../telemetry/index.js';
 import { classifyByStatus, type ReplyClass, type UpstreamReply, type UpstreamRequest } from '../upstream/index.js';
+import { mapReply } from './reply-mapping.js';
 
 /** How a request reaches the upstream: the real Upstream.call, or a canned reply in `ficus test`. */
 export type Send = (request: UpstreamRequest, signal: AbortSignal) => Promise<UpstreamReply>;
@@ -69,19 +70,10 @@ async function readLegacyReply(
   if (!body || body.name !== operation.output.name || body.ns !== operation.output.ns) {
     throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a ${operation.name} response.`);
   }
-  try {
-    const answer = target.readReply(body);
-    // A large reply was parsed in a worker; the answer is checked and written in a later turn.
-    if (replies.large) await nextTurn();
-    return answer;
-  } catch (error) {
-    if (!isReplyMappingError(error)) throw error;
-    // The field is named, the legacy value is not: it stays in the logs.
-    const field = error.path.length > 0 ? ` at ${renderFieldPath(error.path)}` : '';
-    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that does not fit the mapping${field}.`, {
-      cause: error,
-    });
-  }
+  const answer = mapReply(() => target.readReply(body), `The ${target.upstream} system`);
+  // A large reply was parsed in a worker; the answer is checked and written in a later turn.
+  if (replies.large) await nextTurn();
+  return answer;
 }
 
 /**

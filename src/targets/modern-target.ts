@@ -1,8 +1,9 @@
-import { isReplyMappingError, renderFieldPath, type CompiledModernTarget, type RouteInput } from '../mapping/index.js';
+import type { CompiledModernTarget, RouteInput } from '../mapping/index.js';
 import { GatewayError } from '../problem/index.js';
 import { inSpan, type CallTelemetry } from '../telemetry/index.js';
 import type { UpstreamReply } from '../upstream/index.js';
 import type { Send } from './legacy-target.js';
+import { mapReply } from './reply-mapping.js';
 
 export interface ModernInvocation {
   readonly target: CompiledModernTarget;
@@ -49,11 +50,5 @@ function readModernReply(target: CompiledModernTarget, input: RouteInput, reply:
   } catch (error) {
     throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} service sent a reply that is not JSON.`, { cause: error });
   }
-  try {
-    return target.readReply(json);
-  } catch (error) {
-    if (!isReplyMappingError(error)) throw error;
-    const field = error.path.length > 0 ? ` at ${renderFieldPath(error.path)}` : '';
-    throw GatewayError.of('bad-upstream-reply', `The ${target.upstream} service sent a reply that does not fit the mapping${field}.`, { cause: error });
-  }
+  return mapReply(() => target.readReply(json), `The ${target.upstream} service`);
 }

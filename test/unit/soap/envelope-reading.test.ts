@@ -4,6 +4,7 @@ import {
   childrenNamed, isSoapEnvelopeError, isXmlError, isXmlWorkerError, openEnvelope, readEnvelope, XmlWorkerPool,
 } from '../../../src/soap/index.js';
 import type { XmlElement } from '../../../src/soap/index.js';
+import { shape, thrownKind } from './outcomes.js';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -23,10 +24,6 @@ function customers(rows: number): string {
 
 const large = envelope(customers(2_000)); // ~300 KB: parsed in a worker
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-function shape(element: XmlElement): unknown {
-  return [element.name, element.ns, element.text, element.nil, { ...element.attributes }, element.children.map(shape)];
-}
 
 describe('readEnvelope', () => {
   it('reads a small reply whole at once, like openEnvelope', async () => {
@@ -118,15 +115,8 @@ describe('readEnvelope', () => {
   });
 
   it('refuses a large reply with a bad start at once', () => {
-    const errorOf = (run: () => unknown): string => {
-      try {
-        run();
-        return 'no error';
-      } catch (error) {
-        if (isXmlError(error) || isSoapEnvelopeError(error)) return error.kind;
-        throw error;
-      }
-    };
+    const errorOf = (run: () => unknown): string =>
+      thrownKind(run, (error) => isXmlError(error) || isSoapEnvelopeError(error));
     expect(errorOf(() => readEnvelope(large, '1.2'))).toBe('version-mismatch');
     expect(errorOf(() => readEnvelope(large.replace(/s:Envelope/g, 's:Letter'), '1.1'))).toBe('not-an-envelope');
     expect(errorOf(() => readEnvelope(`<!DOCTYPE x>${large}`, '1.1'))).toBe('doctype');

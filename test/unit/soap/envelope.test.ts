@@ -1,33 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildEnvelope, childrenNamed, envelopeNamespace, isSoapEnvelopeError, isSoapRequestError, isXmlError,
-  openEnvelope, soapRequestHeaders,
+  buildEnvelope, childrenNamed, envelopeNamespace, isSoapEnvelopeError, isSoapRequestError, isXmlError, isXmlWorkerError,
+  openEnvelope, soapRequestHeaders, SoapEnvelopeError, SoapRequestError, XmlError, XmlWorkerError,
 } from '../../../src/soap/index.js';
 import type { SoapEnvelopeErrorKind, SoapRequestErrorKind, XmlElement, XmlNode } from '../../../src/soap/index.js';
+import { thrownKind } from './outcomes.js';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
-function requestErrorKind(run: () => unknown): SoapRequestErrorKind | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (isSoapRequestError(error)) return error.kind;
-    throw error;
-  }
-}
-
-function envelopeErrorKind(run: () => unknown): SoapEnvelopeErrorKind | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (isSoapEnvelopeError(error)) return error.kind;
-    throw error;
-  }
-}
+const requestErrorKind = (run: () => unknown): SoapRequestErrorKind | 'no error' => thrownKind(run, isSoapRequestError);
+const envelopeErrorKind = (run: () => unknown): SoapEnvelopeErrorKind | 'no error' => thrownKind(run, isSoapEnvelopeError);
 
 /** Builds a 1.1 envelope around `body` and opens it again. */
 function roundTrip(body: XmlNode): XmlElement {
@@ -248,5 +232,20 @@ describe('openEnvelope', () => {
 
   it('exposes the envelope namespaces', () => {
     expect(envelopeNamespace).toEqual({ '1.1': SOAP11, '1.2': SOAP12 });
+  });
+});
+
+describe('the errors of the SOAP layer', () => {
+  const cause = new Error('underneath');
+  it.each([
+    ['SoapEnvelopeError', 'no-body', new SoapEnvelopeError('no-body', 'm', { cause }), isSoapEnvelopeError],
+    ['SoapRequestError', 'invalid-name', new SoapRequestError('invalid-name', 'm', { cause }), isSoapRequestError],
+    ['XmlError', 'too-deep', new XmlError('too-deep', 'm', { cause }), isXmlError],
+    ['XmlWorkerError', 'hung', new XmlWorkerError('hung', 'm', { cause }), isXmlWorkerError],
+  ] as const)('%s is an Error with its name, kind %j, message, cause and type guard', (name, kind, error, guard) => {
+    expect(error).toBeInstanceOf(Error);
+    expect([error.name, error.kind, error.message, error.cause]).toEqual([name, kind, 'm', cause]);
+    expect(guard(error)).toBe(true);
+    expect(guard(new Error('m'))).toBe(false);
   });
 });

@@ -23,6 +23,7 @@ beforeAll(async () => {
 const hostileTokens = [
   '<!DOCTYPE x [<!ENTITY a "b">]>', '&a;', '&#0;', '&#x110000;', '&#xD800;', '&#65;'.repeat(50), '<', '>', '&', ']]>', '<![CDATA[',
   '<!--', '-->', '<?xml version="1.0"?>', 'xmlns:soap="urn:evil"', 'xmlns="urn:evil"', '<__proto__>', '</__proto__>', '<constructor/>',
+  '<__proto__><polluted>yes</polluted></__proto__>', '<constructor><prototype><polluted>yes</polluted></prototype></constructor>',
   'xsi:nil="true"', '<soap:Fault><faultcode>soap:Server</faultcode></soap:Fault>', '\u0000', '\uFFFE', '\uD800', '<a>'.repeat(100),
 ];
 

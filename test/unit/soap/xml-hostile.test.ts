@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { childrenNamed, defaultXmlLimits, isXmlError, parseXml } from '../../../src/soap/index.js';
 import type { XmlErrorKind } from '../../../src/soap/index.js';
+import { thrownKind } from './outcomes.js';
 
-function kindOf(run: () => unknown): XmlErrorKind | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (isXmlError(error)) return error.kind;
-    throw error;
-  }
-}
+const kindOf = (run: () => unknown): XmlErrorKind | 'no error' => thrownKind(run, isXmlError);
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 

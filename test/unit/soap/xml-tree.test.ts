@@ -3,16 +3,9 @@ import {
   attributeNS, childrenNamed, parseXml, resolveQName, isXmlError, XmlError,
 } from '../../../src/soap/index.js';
 import type { XmlElement, XmlErrorKind } from '../../../src/soap/index.js';
+import { thrownKind } from './outcomes.js';
 
-function kindOf(run: () => unknown): XmlErrorKind | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (isXmlError(error)) return error.kind;
-    throw error;
-  }
-}
+const kindOf = (run: () => unknown): XmlErrorKind | 'no error' => thrownKind(run, isXmlError);
 
 function only(element: XmlElement, name: string): XmlElement {
   const [found, ...rest] = childrenNamed(element, name);
@@ -229,6 +222,7 @@ describe('XmlError', () => {
     const error = new XmlError('malformed', 'x');
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('XmlError');
+    expect([error.kind, error.message]).toEqual(['malformed', 'x']);
     expect(isXmlError(error)).toBe(true);
     expect(isXmlError(new Error('x'))).toBe(false);
   });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultXmlLimits, isXmlError, isXmlWorkerError, parseXml, XmlWorkerPool } from '../../../src/soap/index.js';
 import { XmlDocument } from '../../../src/soap/xml-document.js';
-import type { XmlElement } from '../../../src/soap/index.js';
+import { shape } from './outcomes.js';
 
 const misbehaving = new URL('../../support/misbehaving-xml-worker.ts', import.meta.url);
 const pools: XmlWorkerPool[] = [];
@@ -16,10 +16,6 @@ function pool(options: ConstructorParameters<typeof XmlWorkerPool>[0] = {}): Xml
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((created) => created.close()));
 });
-
-function shape(element: XmlElement): unknown {
-  return [element.name, element.ns, element.text, element.nil, { ...element.attributes }, element.children.map(shape)];
-}
 
 const document = '<r xmlns="urn:r" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><a x="1">ü &amp; 😀</a><b xsi:nil="true"/></r>';
 
