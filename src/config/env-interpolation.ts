@@ -1,6 +1,8 @@
+import { joinPath } from './diagnostics.js';
+
 /**
- * `${NAME}` and `${NAME:-fallback}` in string values of gateway.yaml, so one file serves the demo,
- * a laptop and a container. Only whole-string references are resolved (no shell, no code).
+ * `${NAME}` and `${NAME:-fallback}` anywhere in string values of gateway.yaml, so one file serves
+ * the demo, a laptop and a container. References are all that is resolved (no shell, no code).
  */
 const reference = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -35,13 +37,13 @@ export function interpolateTree(
       return value;
     }
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, onError, join(path, index)));
+  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, env, onError, joinPath(path, index)));
   if (value !== null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       // defineProperty, so a key named __proto__ stays data and never becomes a prototype.
       Object.defineProperty(result, key, {
-        value: interpolateTree(item, env, onError, join(path, key)),
+        value: interpolateTree(item, env, onError, joinPath(path, key)),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -50,8 +52,4 @@ export function interpolateTree(
     return result;
   }
   return value;
-}
-
-function join(path: string, segment: string | number): string {
-  return path === '' ? String(segment) : `${path}.${segment}`;
 }

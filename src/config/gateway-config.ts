@@ -231,13 +231,13 @@ export const gatewayConfigSchema = z
     mappings: z.string().min(1).default('mappings'),
     /** Base of problem `type` URIs; a mapping's slug `customer-not-found` is appended to it. */
     problemTypeBase: z.string().min(1).default('urn:ficus:problem:'),
-    limits: limitsSchema.default(limitsSchema.parse({})),
-    flags: flagsConfigSchema.default(flagsConfigSchema.parse({})),
-    shadow: shadowConfigSchema.default(shadowConfigSchema.parse({})),
+    limits: limitsSchema.prefault({}),
+    flags: flagsConfigSchema.prefault({}),
+    shadow: shadowConfigSchema.prefault({}),
     /** The admin API: which paths need no bearer token. */
     admin: adminConfigSchema.prefault({}),
-    shutdown: shutdownConfigSchema.default(shutdownConfigSchema.parse({})),
-    reload: reloadConfigSchema.default(reloadConfigSchema.parse({})),
+    shutdown: shutdownConfigSchema.prefault({}),
+    reload: reloadConfigSchema.prefault({}),
     /** Input fields never logged, and OTLP export of spans (off by default). */
     telemetry: telemetryConfigSchema.prefault({}),
     upstreams: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'upstream names are lower-case words like crm or policy-service'), upstreamConfigSchema),

@@ -206,7 +206,7 @@ const routingSchema = z
         redact: z.array(pointerPattern).default([]),
       })
       .strict()
-      .default({ ignore: [], normalize: {}, redact: [] }),
+      .prefault({}),
     guards: guardsSchema.optional(),
   })
   .strict();
@@ -258,7 +258,7 @@ export const routeSchema = z
     output: typeSpecSchema,
     legacy: legacyTargetSchema,
     modern: modernTargetSchema.optional(),
-    routing: routingSchema.default({ compare: { ignore: [], normalize: {}, redact: [] } }),
+    routing: routingSchema.prefault({}),
     examples: z.array(exampleSchema).default([]),
   })
   .strict();

@@ -35,7 +35,3 @@ export class Secret {
     return `Secret(${REDACTED})`;
   }
 }
-
-export function isSecret(value: unknown): value is Secret {
-  return value instanceof Secret;
-}

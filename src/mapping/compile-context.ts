@@ -1,6 +1,6 @@
 import type { IssueCollector } from '../config/index.js';
 import { fieldKeywords, type FieldSpec, type FieldSpecObject } from '../config/index.js';
-import { compileTransform, isTransformConfigError, type CompiledTransform, type TransformContext } from './transforms/index.js';
+import { compileTransform, isTransformConfigError, type CompiledTransform, type Scalar, type TransformContext } from './transforms/index.js';
 
 /** What compiling one mapping file needs to know besides the spec at hand. */
 export interface CompileContext {
@@ -33,6 +33,22 @@ export function compileTransformChain(spec: FieldSpecObject, where: string, cont
   return chain;
 }
 
-export function hasTransforms(spec: FieldSpecObject): boolean {
-  return Object.keys(spec).some((key) => !keywords.has(key));
+/** A reply value through a field's chain: each transform's toDomain, in the order written. */
+export function chainToDomain(chain: readonly CompiledTransform[], value: Scalar): Scalar {
+  let result = value;
+  for (let index = 0; index < chain.length; index++) result = chain[index]!.toDomain(result);
+  return result;
+}
+
+/** A request value through a field's chain: each transform's toLegacy, in reverse order. */
+export function chainToLegacy(chain: readonly CompiledTransform[], value: Scalar): Scalar {
+  let result = value;
+  for (let index = chain.length - 1; index >= 0; index--) result = chain[index]!.toLegacy(result);
+  return result;
+}
+
+/** `concat`: the parts that are neither null nor empty, joined; null when none is left. */
+export function concatenate(parts: readonly unknown[], separator: string): string | null {
+  const present = parts.filter((part) => part !== null && part !== '');
+  return present.length === 0 ? null : present.join(separator);
 }

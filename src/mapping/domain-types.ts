@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TypeDeclaration, TypeSpec } from '../config/index.js';
+import { parseIsoDate } from './transforms/index.js';
 
 /**
  * Domain types are declared once in YAML (`types:`) and compiled to zod schemas, which validate
@@ -33,14 +34,10 @@ export function parseTypeRef(text: string): ParsedRef {
 }
 
 const decimalPattern = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
-const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** The same check the `date` transform makes, so every date it writes passes (years 0001-0099 too). */
 function isCalendarDate(text: string): boolean {
-  const match = datePattern.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return typeof parseIsoDate(text) !== 'string';
 }
 
 function primitiveSchema(name: PrimitiveName, mode: SchemaMode): z.ZodType {
@@ -79,8 +76,9 @@ function applyConstraints(schema: z.ZodType, spec: Exclude<TypeSpec, string>): z
     if (spec.minLength !== undefined) result = (result as z.ZodString).min(spec.minLength);
     if (spec.maxLength !== undefined) result = (result as z.ZodString).max(spec.maxLength);
   } else if (spec.pattern !== undefined || spec.minLength !== undefined || spec.maxLength !== undefined) {
+    const matches = stringConstraints(spec);
     result = result.refine(
-      (value) => typeof value !== 'string' || matchesStringConstraints(value, spec),
+      (value) => typeof value !== 'string' || matches(value),
       spec.pattern ? `must match ${spec.pattern}` : 'length out of range',
     );
   }
@@ -110,10 +108,14 @@ function jsonSchemaKeywords(spec: Exclude<TypeSpec, string>, stringChecked: bool
   return Object.keys(keywords).length > 0 ? keywords : undefined;
 }
 
-function matchesStringConstraints(value: string, spec: Exclude<TypeSpec, string>): boolean {
-  if (spec.pattern !== undefined && !new RegExp(spec.pattern).test(value)) return false;
-  if (spec.minLength !== undefined && value.length < spec.minLength) return false;
-  return spec.maxLength === undefined || value.length <= spec.maxLength;
+/** The string checks of a spec as one test, its pattern compiled here once, not per value. */
+function stringConstraints(spec: Exclude<TypeSpec, string>): (value: string) => boolean {
+  const pattern = spec.pattern === undefined ? undefined : new RegExp(spec.pattern);
+  const { minLength, maxLength } = spec;
+  return (value) =>
+    (pattern === undefined || pattern.test(value)) &&
+    (minLength === undefined || value.length >= minLength) &&
+    (maxLength === undefined || value.length <= maxLength);
 }
 
 function describeRange(minimum: number | undefined, maximum: number | undefined): string {

@@ -1,5 +1,5 @@
 import type { FieldSpec, FieldSpecObject } from '../config/index.js';
-import { compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
+import { chainToDomain, compileTransformChain, concatenate, isReservedName, type CompileContext } from './compile-context.js';
 import { asReplyError, ReplyMappingError } from './mapping-errors.js';
 import { objectFieldsOf } from './reply-reader.js';
 import type { CompiledTransform, Scalar } from './transforms/index.js';
@@ -73,9 +73,7 @@ function objectReader(fields: Readonly<Record<string, FieldSpec>>, where: string
 function scalarReader(chain: readonly CompiledTransform[]): JsonReader {
   return (value) => {
     if (typeof value === 'object' && value !== null) throw new ReplyMappingError([], 'expected a single value, not an object or list');
-    let result = value as Scalar;
-    for (const transform of chain) result = transform.toDomain(result);
-    return result;
+    return chainToDomain(chain, value as Scalar);
   };
 }
 
@@ -83,12 +81,7 @@ function compileConcat(spec: FieldSpecObject, where: string, context: CompileCon
   const parts = (spec.concat ?? []).map((path, index) => compileJsonReader({ from: path }, `${where}.concat.${index}`, context));
   const chain = compileTransformChain(spec, where, context);
   const separator = spec.separator ?? '';
-  return (value) => {
-    const texts = parts.map((read) => read(value)).filter((part) => part !== null && part !== '');
-    let result: Scalar = texts.length === 0 ? null : texts.join(separator);
-    for (const transform of chain) result = transform.toDomain(result);
-    return result;
-  };
+  return (value) => chainToDomain(chain, concatenate(parts.map((read) => read(value)), separator));
 }
 
 function jsonPath(text: string, where: string, context: CompileContext): readonly string[] {

@@ -1,5 +1,5 @@
 import type { FieldSpec } from '../config/index.js';
-import { compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
+import { chainToLegacy, compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
 import { asRequestError, RequestMappingError } from './mapping-errors.js';
 import { compileSource, type RouteInput, type SourceScope } from './sources.js';
 import type { CompiledTransform, Scalar } from './transforms/index.js';
@@ -63,8 +63,6 @@ function compileValue(spec: FieldSpec, scope: SourceScope, where: string, contex
 /** The modern side is "legacy" for the transform chain: its options describe the other system. */
 function toModern(chain: readonly CompiledTransform[], value: unknown): Scalar {
   if (typeof value === 'object') throw new RequestMappingError([], 'expected a single value, not an object or list');
-  let result = value as Scalar;
-  for (let index = chain.length - 1; index >= 0; index--) result = chain[index]!.toLegacy(result);
-  return result;
+  return chainToLegacy(chain, value as Scalar);
 }
 

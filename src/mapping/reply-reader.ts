@@ -1,10 +1,9 @@
 import type { FieldSpec, FieldSpecObject, ScalarValue } from '../config/index.js';
 import { childrenNamed, type XmlElement } from '../soap/index.js';
 import type { ElementShape } from '../soap/index.js';
-import { compileTransformChain, isReservedName, type CompileContext } from './compile-context.js';
+import { chainToDomain, compileTransformChain, concatenate, isReservedName, type CompileContext } from './compile-context.js';
 import { parseLegacyPath, resolvePathShape, type LegacyPath, type PathStep } from './legacy-path.js';
 import { asReplyError, ReplyMappingError } from './mapping-errors.js';
-import type { CompiledTransform, Scalar } from './transforms/index.js';
 
 /**
  * Compiles the reply side of a mapping: legacy XML element -> domain value. Everything that can be
@@ -28,11 +27,10 @@ export function compileReader(spec: FieldSpec, shape: ElementShape | null, where
     return readsNothing;
   }
   const pathText = spec.each ?? spec.from ?? '.';
-  const path = context.issues.guard(`${where}.${spec.each !== undefined ? 'each' : 'from'}`, () =>
-    parseLegacyPath(pathText, context.namespaces),
-  );
+  const pathWhere = `${where}.${spec.each !== undefined ? 'each' : 'from'}`;
+  const path = context.issues.guard(pathWhere, () => parseLegacyPath(pathText, context.namespaces));
   if (!path) return readsNothing;
-  const resolved = context.issues.guard(`${where}.${spec.each !== undefined ? 'each' : 'from'}`, () => resolvePathShape(path, shape));
+  const resolved = context.issues.guard(pathWhere, () => resolvePathShape(path, shape));
   const target = resolved?.shape ?? null;
   const list = spec.each !== undefined || (resolved?.repeated ?? false);
   const item = compileItemReader(spec, target, path.attribute !== undefined, where, context);
@@ -57,7 +55,7 @@ function compileItemReader(
     context.issues.add(where, `${shape.name} has child elements (${[...shape.children.keys()].join(', ')}); map them with fields: or use:`);
   }
   const chain = compileTransformChain(spec, where, context);
-  return (element, attribute) => toDomain(chain, attribute !== undefined ? attribute : scalarOf(element));
+  return (element, attribute) => chainToDomain(chain, attribute !== undefined ? attribute : scalarOf(element));
 }
 
 /** A reusable (`use:`) or inline (`fields:`) object mapping of a field, if it has one. */
@@ -152,20 +150,11 @@ function compileConcat(spec: FieldSpecObject, shape: ElementShape | null, where:
   );
   const separator = spec.separator ?? '';
   const chain = compileTransformChain(spec, where, context);
-  return (element) => {
-    const values = parts.map((read) => read(element)).filter((value) => value !== null && value !== '');
-    return toDomain(chain, values.length === 0 ? null : values.join(separator));
-  };
+  return (element) => chainToDomain(chain, concatenate(parts.map((read) => read(element)), separator));
 }
 
 function constant(value: ScalarValue): Reader {
   return () => value;
-}
-
-function toDomain(chain: readonly CompiledTransform[], value: Scalar): Scalar {
-  let result = value;
-  for (let index = 0; index < chain.length; index++) result = chain[index]!.toDomain(result);
-  return result;
 }
 
 function scalarOf(element: XmlElement): string | null {

@@ -1,7 +1,7 @@
 import type { FieldSpec, FieldSpecObject, ScalarValue } from '../config/index.js';
 import type { XmlNode } from '../soap/index.js';
 import type { ElementShape } from '../soap/index.js';
-import { compileTransformChain, type CompileContext } from './compile-context.js';
+import { chainToLegacy, compileTransformChain, type CompileContext } from './compile-context.js';
 import { parseLegacyPath } from './legacy-path.js';
 import { asRequestError, RequestMappingError } from './mapping-errors.js';
 import { objectFieldsOf } from './reply-reader.js';
@@ -232,7 +232,7 @@ function objectElementWriter(writeChildren: ValueWriter, shape: ElementShape): V
 
 function scalarElementWriter(chain: readonly CompiledTransform[], shape: ElementShape, fallback: ScalarValue, nil: boolean): ValueWriter {
   return (value, parent) => {
-    const legacy = toLegacy(chain, value === undefined || value === null ? fallback : expectScalar(value));
+    const legacy = legacyText(chain, value === undefined || value === null ? fallback : expectScalar(value));
     if (legacy === null) {
       if (nil) parent.push({ name: shape.name, ns: shape.ns, nil: true });
       return;
@@ -285,9 +285,9 @@ function sortByOrder<W>(items: Array<Placed<W>>): Array<Placed<W>> {
   });
 }
 
-function toLegacy(chain: readonly CompiledTransform[], value: Scalar): string | null {
-  let result = value;
-  for (let index = chain.length - 1; index >= 0; index--) result = chain[index]!.toLegacy(result);
+/** The element text a request value becomes: the chain's result, as text. */
+function legacyText(chain: readonly CompiledTransform[], value: Scalar): string | null {
+  const result = chainToLegacy(chain, value);
   if (result === null) return null;
   return typeof result === 'string' ? result : String(result);
 }

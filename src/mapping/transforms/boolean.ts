@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
-import { byShape, legacyCode, shapeOf } from './options.js';
+import { byShape, legacyCode } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 import { codeKey } from './values.js';
 
@@ -42,17 +42,11 @@ const presetForm = z
 
 const codeArray = z.array(legacyCode).min(1, 'needs at least one code');
 
-const codeList = byShape<string | string[]>('a code or a list of codes', (input) => {
-  switch (shapeOf(input)) {
-    case 'array':
-      return codeArray;
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return legacyCode;
-    default:
-      return undefined;
-  }
+const codeList = byShape<string | string[]>('a code or a list of codes', {
+  array: codeArray,
+  string: legacyCode,
+  number: legacyCode,
+  boolean: legacyCode,
 });
 
 const objectForm = z
@@ -74,16 +68,10 @@ const objectForm = z
     }),
   );
 
-export const booleanOption = byShape<BooleanOption>(`${PRESET_NAMES} or { true, false, ignoreCase? }`, (input) => {
-  switch (shapeOf(input)) {
-    case 'string':
-    case 'number':
-      return presetForm;
-    case 'object':
-      return objectForm;
-    default:
-      return undefined;
-  }
+export const booleanOption = byShape<BooleanOption>(`${PRESET_NAMES} or { true, false, ignoreCase? }`, {
+  string: presetForm,
+  number: presetForm,
+  object: objectForm,
 });
 
 function listOf(codes: string | readonly string[]): readonly string[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 import { requireText } from './values.js';
 
@@ -32,15 +32,9 @@ const objectForm = z
     message: 'keeps the case both ways, which does nothing; set domain or legacy to upper or lower',
   });
 
-export const caseOption = byShape<CaseOption>("'upper', 'lower' or { domain, legacy }", (input) => {
-  switch (shapeOf(input)) {
-    case 'string':
-      return shorthand;
-    case 'object':
-      return objectForm;
-    default:
-      return undefined;
-  }
+export const caseOption = byShape<CaseOption>("'upper', 'lower' or { domain, legacy }", {
+  string: shorthand,
+  object: objectForm,
 });
 
 function caseFunction(letterCase: LetterCase): ((text: string) => string) | undefined {

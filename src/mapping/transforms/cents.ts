@@ -8,7 +8,7 @@ import {
   shiftPointLeft,
 } from './decimal-text.js';
 import { TransformError } from './errors.js';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 
 /**
@@ -37,15 +37,9 @@ const digitsForm = z
   .max(18)
   .transform((digits): CentsOption => ({ digits }));
 
-export const centsOption = byShape<CentsOption>('true or a number of minor-unit digits (0, 2, 3)', (input) => {
-  switch (shapeOf(input)) {
-    case 'boolean':
-      return trueForm;
-    case 'number':
-      return digitsForm;
-    default:
-      return undefined;
-  }
+export const centsOption = byShape<CentsOption>('true or a number of minor-unit digits (0, 2, 3)', {
+  boolean: trueForm,
+  number: digitsForm,
 });
 
 function compileCents(option: CentsOption): CompiledTransform {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type TransformConfigIssue, TransformConfigError, TransformError } from './errors.js';
-import { byShape, domainCode, legacyCode, shapeOf } from './options.js';
+import { byShape, domainCode, legacyCode } from './options.js';
 import type { CompiledTransform, Scalar, TransformContext, TransformDefinition } from './types.js';
 import { codeKey } from './values.js';
 
@@ -42,15 +42,9 @@ const inlineTable = z
 const tableName = z.string().min(1, 'expected a code table name');
 
 function tableSource(path: Path): z.ZodType<TableSource> {
-  return byShape<TableSource>('an inline code table or the name of one', (input) => {
-    switch (shapeOf(input)) {
-      case 'string':
-        return tableName.transform((name): TableSource => ({ kind: 'named', name, path }));
-      case 'object':
-        return inlineTable.transform((entries): TableSource => ({ kind: 'inline', entries, path }));
-      default:
-        return undefined;
-    }
+  return byShape<TableSource>('an inline code table or the name of one', {
+    string: tableName.transform((name): TableSource => ({ kind: 'named', name, path })),
+    object: inlineTable.transform((entries): TableSource => ({ kind: 'inline', entries, path })),
   });
 }
 
@@ -72,19 +66,10 @@ function isOptionForm(input: unknown): boolean {
   return typeof input === 'object' && input !== null && Object.hasOwn(input, 'table');
 }
 
-export const codesOption = byShape<CodesOption>(
-  'a code table, a table name or { table, legacyFor?, otherwise? }',
-  (input) => {
-    switch (shapeOf(input)) {
-      case 'string':
-        return shorthand;
-      case 'object':
-        return isOptionForm(input) ? optionForm : shorthand;
-      default:
-        return undefined;
-    }
-  },
-);
+export const codesOption = byShape<CodesOption>('a code table, a table name or { table, legacyFor?, otherwise? }', {
+  string: shorthand,
+  object: (input) => (isOptionForm(input) ? optionForm : shorthand),
+});
 
 /** The written table: inline, or looked up by name (undefined if the file has no such table). */
 function writtenTable(source: TableSource, context: TransformContext): Readonly<Record<string, Scalar>> | undefined {

@@ -147,21 +147,25 @@ const WINDOW_END = 2000 + TWO_DIGIT_PIVOT - 1;
 
 /** Reads legacy text laid out by `pattern`; unset time units are zero. */
 export function readLegacyDate(pattern: LegacyDatePattern, text: string): CivilDateTime | string {
-  const mismatch = `does not match the legacy format ${pattern.source}`;
-  if (text.length !== pattern.length) return mismatch;
+  if (text.length !== pattern.length) return mismatch(pattern);
   const values: Record<Unit, number> = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
   for (const segment of pattern.segments) {
     if (segment.kind === 'literal') {
-      if (!text.startsWith(segment.text, segment.offset)) return mismatch;
+      if (!text.startsWith(segment.text, segment.offset)) return mismatch(pattern);
       continue;
     }
     const value = readDigits(text, segment.offset, segment.token.length);
-    if (value < 0) return mismatch;
+    if (value < 0) return mismatch(pattern);
     values[UNIT_OF[segment.token]] = segment.token === 'yy' ? widenTwoDigitYear(value) : value;
   }
   if (!isRealDate(values.year, values.month, values.day)) return 'not a real calendar date';
   if (!isRealTime(values.hour, values.minute, values.second)) return 'not a real time of day';
   return values;
+}
+
+/** Built only when a value fails: reading runs once per field of every reply. */
+function mismatch(pattern: LegacyDatePattern): string {
+  return `does not match the legacy format ${pattern.source}`;
 }
 
 function widenTwoDigitYear(twoDigits: number): number {
@@ -182,22 +186,6 @@ export function writeLegacyDate(pattern: LegacyDatePattern, at: CivilDateTime): 
 }
 
 function writeField(token: PatternToken, at: CivilDateTime): string {
-  switch (token) {
-    case 'yyyy':
-      return writeDigits(at.year, 4);
-    case 'yy':
-      return writeDigits(at.year % 100, 2);
-    case 'MM':
-      return writeDigits(at.month, 2);
-    case 'dd':
-      return writeDigits(at.day, 2);
-    case 'HH':
-      return writeDigits(at.hour, 2);
-    case 'mm':
-      return writeDigits(at.minute, 2);
-    case 'ss':
-      return writeDigits(at.second, 2);
-    case 'SSS':
-      return writeDigits(at.millisecond, 3);
-  }
+  const value = at[UNIT_OF[token]];
+  return writeDigits(token === 'yy' ? value % 100 : value, token.length);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type DecimalText, fitScale, formatDecimalText, numericText, parseDecimalText } from './decimal-text.js';
 import { TransformError } from './errors.js';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 
 /**
@@ -25,15 +25,9 @@ const trueForm = z
 
 const objectForm = z.strictObject({ scale: z.int().min(0).max(100) });
 
-export const decimalOption = byShape<DecimalOption>('true or { scale: <fraction digits> }', (input) => {
-  switch (shapeOf(input)) {
-    case 'boolean':
-      return trueForm;
-    case 'object':
-      return objectForm;
-    default:
-      return undefined;
-  }
+export const decimalOption = byShape<DecimalOption>('true or { scale: <fraction digits> }', {
+  boolean: trueForm,
+  object: objectForm,
 });
 
 /** Parses, normalizes and scales one decimal; shared by both directions. */

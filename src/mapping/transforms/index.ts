@@ -24,6 +24,7 @@ import { trim } from './trim.js';
 import type { CompiledTransform, TransformContext, TransformDefinition } from './types.js';
 
 export type { CompiledTransform, Scalar, TransformContext, TransformDefinition } from './types.js';
+export { parseIsoDate } from './iso-8601.js';
 export {
   isTransformConfigError,
   isTransformError,

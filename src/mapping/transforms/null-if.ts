@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 
 /**
@@ -28,15 +28,13 @@ const listForm = z
   .min(1, 'needs at least one value')
   .transform((texts): NullIfOption => ({ sentinels: texts }));
 
-export const nullIfOption = byShape<NullIfOption>('a quoted string or a list of them', (input) => {
-  switch (shapeOf(input)) {
-    case 'array':
-      return listForm;
-    case 'null':
-      return undefined;
-    default:
-      return singleForm;
-  }
+// Numbers, booleans and objects go to the single form too, so they are told to be quoted.
+export const nullIfOption = byShape<NullIfOption>('a quoted string or a list of them', {
+  array: listForm,
+  string: singleForm,
+  number: singleForm,
+  boolean: singleForm,
+  object: singleForm,
 });
 
 function compileNullIf(option: NullIfOption): CompiledTransform {

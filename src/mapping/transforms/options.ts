@@ -17,7 +17,7 @@ export const optionErrorMap: z.core.$ZodErrorMap = (issue) => {
 /** The kind of YAML value an option was written as; shorthand forms differ by kind. */
 export type OptionShape = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'null';
 
-export function shapeOf(input: unknown): OptionShape {
+function shapeOf(input: unknown): OptionShape {
   if (input === null || input === undefined) return 'null';
   if (Array.isArray(input)) return 'array';
   switch (typeof input) {
@@ -32,6 +32,9 @@ export function shapeOf(input: unknown): OptionShape {
   }
 }
 
+/** How one written form of an option is checked: its schema, or a choice among schemas by content. */
+export type OptionForm<T> = z.ZodType<T> | ((input: unknown) => z.ZodType<T>);
+
 /**
  * An option schema that accepts several written forms and picks the one to check by the kind
  * of value written. A plain z.union reports a failed option as "Invalid input" with one nested
@@ -39,16 +42,17 @@ export function shapeOf(input: unknown): OptionShape {
  * (`codes.legacyFor.active: ...`) and otherwise say, in words, which forms are accepted.
  *
  * @example
- * byShape("true or { width: <n> }", (input) => (shapeOf(input) === 'object' ? objectForm : trueForm))
+ * byShape("true or { width: <n> }", { boolean: trueForm, object: objectForm })
  */
-export function byShape<T>(expected: string, pick: (input: unknown) => z.ZodType<T> | undefined): z.ZodType<T> {
+export function byShape<T>(expected: string, forms: Partial<Record<OptionShape, OptionForm<T>>>): z.ZodType<T> {
   return z.unknown().transform((input, context): T => {
-    const schema = pick(input);
-    if (schema === undefined) {
+    const form = forms[shapeOf(input)];
+    if (form === undefined) {
       const message = input === undefined ? 'required' : `expected ${expected}`;
       context.addIssue({ code: 'custom', message, input });
       return z.NEVER;
     }
+    const schema = typeof form === 'function' ? form(input) : form;
     const result = schema.safeParse(input, { error: optionErrorMap });
     if (result.success) return result.data;
     for (const issue of result.error.issues) {

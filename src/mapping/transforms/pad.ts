@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 import { codePointLength, padText, requireText } from './values.js';
 
@@ -35,15 +35,9 @@ const objectForm = z
     (option): PadOption => ({ length: option.length, fill: option.with ?? '0', side: option.side ?? 'start' }),
   );
 
-export const padOption = byShape<PadOption>('a length (8) or { length, with?, side? }', (input) => {
-  switch (shapeOf(input)) {
-    case 'number':
-      return lengthForm;
-    case 'object':
-      return objectForm;
-    default:
-      return undefined;
-  }
+export const padOption = byShape<PadOption>('a length (8) or { length, with?, side? }', {
+  number: lengthForm,
+  object: objectForm,
 });
 
 function stripper(fill: string, side: 'start' | 'end'): (text: string) => string {

@@ -9,7 +9,7 @@ import {
 } from './date-pattern.js';
 import { TransformError } from './errors.js';
 import { formatIsoDateTime, formatOffset, parseIsoDateTime, parseOffset } from './iso-8601.js';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 import { requireText } from './values.js';
 
@@ -51,15 +51,9 @@ const objectForm = z
   .strictObject({ format: pattern, zone: zone.optional() })
   .transform((option): TimestampOption => ({ pattern: option.format, offsetMinutes: option.zone ?? 0 }));
 
-export const timestampOption = byShape<TimestampOption>('a pattern or { format, zone? }', (input) => {
-  switch (shapeOf(input)) {
-    case 'string':
-      return patternForm;
-    case 'object':
-      return objectForm;
-    default:
-      return undefined;
-  }
+export const timestampOption = byShape<TimestampOption>('a pattern or { format, zone? }', {
+  string: patternForm,
+  object: objectForm,
 });
 
 /** Why `at` cannot be laid out without dropping digits the pattern has no room for, if so. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
-import { byShape, shapeOf } from './options.js';
+import { byShape } from './options.js';
 import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
 import { codePointLength, padText, requireText } from './values.js';
 
@@ -32,17 +32,10 @@ const trueForm = z
   .transform((): TrimOption => ({ side: 'both', width: undefined }));
 const sideForm = side.transform((value): TrimOption => ({ side: value, width: undefined }));
 
-export const trimOption = byShape<TrimOption>("true, 'both', 'start', 'end' or { width, side? }", (input) => {
-  switch (shapeOf(input)) {
-    case 'boolean':
-      return trueForm;
-    case 'string':
-      return sideForm;
-    case 'object':
-      return objectForm;
-    default:
-      return undefined;
-  }
+export const trimOption = byShape<TrimOption>("true, 'both', 'start', 'end' or { width, side? }", {
+  boolean: trueForm,
+  string: sideForm,
+  object: objectForm,
 });
 
 function isBlank(code: number): boolean {

@@ -16,6 +16,18 @@ describe('domain types', () => {
     expect(date.safeParse('2024-02-29').success).toBe(true);
     expect(date.safeParse('2023-02-29').success).toBe(false);
     expect(date.safeParse('20240229').success).toBe(false);
+    // Years below 100 are real years, as the date transform writes them (JS Date would shift them by 1900).
+    expect(date.safeParse('0001-01-01').success).toBe(true);
+    expect(date.safeParse('0050-02-29').success).toBe(false);
+  });
+
+  it('checks pattern and length constraints on a named string type, value after value', () => {
+    const code = registry.schemaFor({ type: 'Id', pattern: '^1', maxLength: 3 }, 'body');
+    for (let round = 0; round < 2; round++) {
+      expect(code.safeParse('12').success).toBe(true);
+      expect(code.safeParse('21').success).toBe(false);
+      expect(code.safeParse('1234').success).toBe(false);
+    }
   });
 
   it('keeps decimals as strings and refuses numbers', () => {

@@ -109,6 +109,10 @@ const prepared = await prepareConfig(writeConfigFixture({ mappings: { 'features.
 const results = await runExamples(prepared.mappings.routes, { limits: prepared.xmlLimits, problemTypeBase: 'urn:x:' });
 
 describe('mapping language features', () => {
+  it('runs every example written above (none dropped at compile)', () => {
+    expect(results.map((result) => result.example.name)).toEqual(['reply features', 'request features', 'an object mapping used backwards']);
+  });
+
   for (const result of results) {
     it(result.example.name, () => {
       expect(result.failures).toEqual([]);
