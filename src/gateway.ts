@@ -7,7 +7,7 @@ import { ConfigWatcher } from './runtime/config-watcher.js';
 import { exampleFailures, prepareConfig, type PreparedConfig } from './runtime/prepare-config.js';
 import { Runtime, waitUntil, type SharedServices } from './runtime/runtime.js';
 import { retainXmlWorkers } from './soap/index.js';
-import { FileFlagStore, FlagService, MemoryFlagStore, type FlagStore } from './strangler/index.js';
+import { FileFlagStore, FlagService, MemoryFlagStore, type FlaggedRoute, type FlagStore } from './strangler/index.js';
 import { createLogger, createTracing, GatewayMetrics, type Logger } from './telemetry/index.js';
 
 /**
@@ -148,7 +148,7 @@ class Gateway implements RunningGateway, GatewayControl {
       const config = checked;
       const previous = this.current;
       const next = new Runtime(previous.version + 1, config, this.shared, previous);
-      for (const warning of this.flags.useRoutes(config.mappings.routes.map((route) => ({ id: route.id, hasModern: route.modern !== undefined })))) {
+      for (const warning of this.flags.useRoutes(flaggedRoutes(config))) {
         this.logger.warn(warning);
       }
       this.current = next;
@@ -216,10 +216,14 @@ class Gateway implements RunningGateway, GatewayControl {
 async function openFlags(config: PreparedConfig, options: GatewayOptions, logger: Logger): Promise<FlagService> {
   const log = options.flagLog ?? config.loaded.gateway.flags.log;
   const store: FlagStore = log === 'memory' ? new MemoryFlagStore() : new FileFlagStore(config.loaded.resolvePath(log));
-  const routes = config.mappings.routes.map((route) => ({ id: route.id, hasModern: route.modern !== undefined }));
-  const { service, warnings } = await FlagService.open(store, routes);
+  const { service, warnings } = await FlagService.open(store, flaggedRoutes(config));
   for (const warning of warnings) logger.warn(warning);
   return service;
+}
+
+/** The routes as the flag log knows them. */
+function flaggedRoutes(config: PreparedConfig): FlaggedRoute[] {
+  return config.mappings.routes.map((route) => ({ id: route.id, hasModern: route.modern !== undefined }));
 }
 
 /** While draining, every answer closes its connection, so keep-alive clients move elsewhere. */

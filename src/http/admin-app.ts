@@ -68,9 +68,7 @@ export function createAdminApp(options: AdminAppOptions): Hono {
   if (control) addControlRoutes(app, control, options);
   if (upstreams) app.get('/admin/upstreams', (c) => c.json({ upstreams: upstreams.snapshot() }));
   if (options.flagRoutes) app.route('/admin', options.flagRoutes);
-  app.notFound((c) =>
-    problemResponse(GatewayError.of('not-found', `No admin endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`), options.problemTypeBase, new URL(c.req.url).pathname),
-  );
+  app.notFound((c) => problemResponse(GatewayError.of('not-found', `No admin endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`), options.problemTypeBase, c));
   return app;
 }
 
@@ -87,11 +85,7 @@ function addControlRoutes(app: Hono, control: GatewayControl, options: AdminAppO
     const outcome = await control.reload('admin');
     if (outcome.ok) return c.json(outcome);
     const detail = `The new configuration was refused; version ${outcome.version} keeps serving. ${outcome.problems.join('; ')}`;
-    return problemResponse(
-      new GatewayError({ slug: 'invalid-configuration', status: 422, title: 'The configuration is not valid', detail, extensions: { problems: outcome.problems } }),
-      options.problemTypeBase,
-      new URL(c.req.url).pathname,
-    );
+    return problemResponse(GatewayError.of('invalid-configuration', detail, { extensions: { problems: outcome.problems } }), options.problemTypeBase, c);
   });
 }
 

@@ -13,17 +13,16 @@ export function requireAdminToken(token: string | undefined, problemTypeBase: st
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const instance = new URL(c.req.url).pathname;
     if (!expected) {
       return problemResponse(
         GatewayError.of('unauthorized', 'Admin writes are disabled: start Ficus with FICUS_ADMIN_TOKEN set, then send Authorization: Bearer <token>.'),
         problemTypeBase,
-        instance,
+        c,
         { 'www-authenticate': 'Bearer' },
       );
     }
     if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
-      return problemResponse(GatewayError.of('unauthorized', 'Send Authorization: Bearer <FICUS_ADMIN_TOKEN>.'), problemTypeBase, instance, {
+      return problemResponse(GatewayError.of('unauthorized', 'Send Authorization: Bearer <FICUS_ADMIN_TOKEN>.'), problemTypeBase, c, {
         'www-authenticate': 'Bearer',
       });
     }

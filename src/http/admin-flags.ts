@@ -4,6 +4,7 @@ import { GatewayError, isGatewayError } from '../problem/index.js';
 import { flagSchema, isFlagChangeError, type FlagChangeError, type Strangler } from '../strangler/index.js';
 import { requireAdminToken } from './admin-auth.js';
 import { problemResponse } from './problem-response.js';
+import { invalidRequest } from './route-handler.js';
 
 export interface FlagRoutesOptions {
   readonly strangler: Strangler;
@@ -28,7 +29,7 @@ export function createFlagRoutes(options: FlagRoutesOptions): Hono {
   const { strangler, problemTypeBase } = options;
   const flags = strangler.flags;
   const app = new Hono();
-  const problem = (c: Context, error: GatewayError): Response => problemResponse(error, problemTypeBase, new URL(c.req.url).pathname);
+  const problem = (c: Context, error: GatewayError): Response => problemResponse(error, problemTypeBase, c);
 
   app.get('/flags', (c) => {
     const at = c.req.query('at');
@@ -46,10 +47,7 @@ export function createFlagRoutes(options: FlagRoutesOptions): Hono {
   app.put('/flags/:route', requireAdminToken(options.adminToken, problemTypeBase), async (c) => {
     const body = await c.req.json().catch(() => undefined);
     const parsed = flagChangeBody.safeParse(body);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      return problem(c, GatewayError.of('invalid-request', errors.map((error) => `${error.path}: ${error.message}`).join('; '), { extensions: { errors } }));
-    }
+    if (!parsed.success) return problem(c, invalidRequest(parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))));
     const flag = flagSchema.safeParse({ stage: parsed.data.stage, ...(parsed.data.percent === undefined ? {} : { percent: parsed.data.percent }) });
     if (!flag.success) return problem(c, GatewayError.of('invalid-request', flag.error.issues.map((issue) => issue.message).join('; ')));
     const ifMatch = parseIfMatch(c.req.header('if-match'));

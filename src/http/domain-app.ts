@@ -30,22 +30,28 @@ type DomainEnv = { Variables: TelemetryVariables };
 /** Names who answered: legacy or modern. Gateway-made answers (400, 404, 405) carry none. */
 const targetHeader = 'ficus-target';
 
+/** `application/json`, or a JSON-based type such as `application/merge-patch+json`. */
+const jsonMediaType = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+const internalError = (): GatewayError => GatewayError.of('internal-error', 'The gateway failed; the failure is logged.');
+
 /** The clean domain API: one hono route per compiled route, problems for everything else. */
 export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
   const { problemTypeBase, logger } = options;
   const app = new Hono<DomainEnv>();
-  const problem = (c: Context<DomainEnv>, error: GatewayError): Response =>
-    problemResponse(error, problemTypeBase, new URL(c.req.url).pathname, { 'x-request-id': c.get('requestId') });
+  const problem = (c: Context<DomainEnv>, error: GatewayError, target?: string): Response =>
+    problemResponse(error, problemTypeBase, c, { 'x-request-id': c.get('requestId'), [targetHeader]: target });
   const tooLarge = (c: Context<DomainEnv>): Response =>
     problem(c, GatewayError.of('payload-too-large', `The body may have at most ${options.maxRequestBodyBytes} bytes.`));
   const limitStreamedBody = bodyLimit({ maxSize: options.maxRequestBodyBytes, onError: tooLarge });
   // bodyLimit reads `c.req.raw.body`, which makes @hono/node-server build a whole Request (about a
-  // tenth of a small GET's cost), and lets any GET body through: a request with neither header has
-  // no body, and a declared length is judged at once, whatever the method.
+  // tenth of a small GET's cost), and lets any GET body through. Only a chunked body must be
+  // counted as it arrives; a declared length is judged at once, whatever the method (Node's parser
+  // refuses a request with both headers, and never reads past the declared length).
   const limitBody: MiddlewareHandler<DomainEnv> = (c, next) => {
+    if (c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
     const length = c.req.header('content-length');
-    if (length !== undefined && Number(length) > options.maxRequestBodyBytes) return Promise.resolve(tooLarge(c));
-    return length === undefined && c.req.header('transfer-encoding') === undefined ? next() : limitStreamedBody(c, next);
+    return length !== undefined && Number(length) > options.maxRequestBodyBytes ? Promise.resolve(tooLarge(c)) : next();
   };
 
   // Request id (X-Request-Id, kept or made), trace context, the request's span, metrics and log line.
@@ -69,7 +75,7 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
   app.notFound((c) => problem(c, GatewayError.of('not-found', `No route answers ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError((error, c) => {
     logger.error({ err: error }, 'unhandled error');
-    return problem(c, GatewayError.of('internal-error', 'The gateway failed; the failure is logged.'));
+    return problem(c, internalError());
   });
   return app;
 
@@ -89,8 +95,7 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
       return c.json(answer as object, route.successStatus as 200);
     } catch (error) {
       logFailure(telemetry.log, route, error);
-      const gatewayError = isGatewayError(error) ? error : GatewayError.of('internal-error', 'The gateway failed; the failure is logged.');
-      return problemResponse(gatewayError, problemTypeBase, new URL(c.req.url).pathname, { 'x-request-id': requestId, [targetHeader]: trace.target });
+      return problem(c, isGatewayError(error) ? error : internalError(), trace.target);
     } finally {
       telemetry.target = trace.target;
     }
@@ -113,7 +118,7 @@ function queryOf(c: Context): Record<string, string | string[]> {
 async function bodyOf(c: Context, route: CompiledRoute, maxJsonDepth: number): Promise<unknown> {
   if (!route.hasBody) return undefined;
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+  if (!jsonMediaType.test(type)) {
     throw GatewayError.of('unsupported-media-type', 'Send the body as JSON with Content-Type: application/json.');
   }
   const text = await c.req.text();

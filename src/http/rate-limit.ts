@@ -72,7 +72,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     if (wait === 0) return next();
     const seconds = Math.max(1, Math.ceil(wait));
     const error = GatewayError.of('too-many-requests', `Slow down: at most ${options.requestsPerSecond} requests per second per client.`, { retryAfterSeconds: seconds });
-    return problemResponse(error, options.problemTypeBase, new URL(c.req.url).pathname, { 'x-request-id': c.get('requestId') as string | undefined });
+    return problemResponse(error, options.problemTypeBase, c, { 'x-request-id': c.get('requestId') as string | undefined });
   };
 }
 

@@ -1,8 +1,9 @@
-import type { PreparedConfig } from '../gateway.js';
 import { createAdminApp, createDomainApp, createFlagRoutes, type GatewayControl, type RouteDependencies } from '../http/index.js';
 import { Strangler, type FlagService } from '../strangler/index.js';
+import type { Send } from '../targets/index.js';
 import { forRequestLines, withRedaction, type GatewayMetrics, type Logger, type Tracing } from '../telemetry/index.js';
 import { credentialStamp, UpstreamRegistry, upstreamEventLevel } from '../upstream/index.js';
+import type { PreparedConfig } from './prepare-config.js';
 
 /** What outlives a reload: the process's logger, the flag log, secrets and the gateway's controls. */
 export interface SharedServices {
@@ -49,12 +50,15 @@ export class Runtime {
       logger,
     });
     const upstreams = this.upstreams;
+    const sendThrough = (name: string): Send => {
+      const upstream = upstreams.get(name);
+      return (request, signal) => upstream.call(request, signal);
+    };
+    // Made once per upstream here, not per call; any other name fails as the registry does.
+    const sends = new Map(Object.keys(gateway.upstreams).map((name) => [name, sendThrough(name)]));
     const dependencies: RouteDependencies = {
       strangler: this.strangler,
-      sendTo: (name) => {
-        const upstream = upstreams.get(name);
-        return (request, signal) => upstream.call(request, signal);
-      },
+      sendTo: (name) => sends.get(name) ?? sendThrough(name),
       limits: config.xmlLimits,
     };
     this.domainApp = createDomainApp({

@@ -29,7 +29,7 @@ const secretNames = [
   'Security',
 ];
 
-export const redactedText = '[redacted]';
+const redactedText = '[redacted]';
 
 /** pino redact paths: each secret name at the top level and one or two levels down. */
 const secretPaths = secretNames.flatMap((name) => {

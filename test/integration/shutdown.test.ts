@@ -101,9 +101,11 @@ describe('graceful shutdown', () => {
   it('reloads on SIGHUP', async () => {
     const gateway = await serve();
     try {
-      const before = ((await (await fetch(`${gateway.admin}/admin/config`, { headers: { authorization: `Bearer ${token}` } })).json()) as { version: number }).version;
+      const configVersion = async (): Promise<number> =>
+        ((await (await fetch(`${gateway.admin}/admin/config`, { headers: { authorization: `Bearer ${token}` } })).json()) as { version: number }).version;
+      const before = await configVersion();
       gateway.child.kill('SIGHUP');
-      await expect.poll(async () => ((await (await fetch(`${gateway.admin}/admin/config`, { headers: { authorization: `Bearer ${token}` } })).json()) as { version: number }).version, { timeout: 10_000 }).toBe(before + 1);
+      await expect.poll(configVersion, { timeout: 10_000 }).toBe(before + 1);
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toBe(0);
     } finally {

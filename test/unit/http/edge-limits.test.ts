@@ -21,6 +21,12 @@ describe('token buckets per client', () => {
       if (i % 50 === 0) buckets.take('steady', i);
     }
     expect(buckets.size).toBe(100);
+    // Which one goes: a client seen again stays, the one not seen longest is forgotten (and so
+    // starts again with a full burst).
+    const few = new TokenBuckets({ requestsPerSecond: 1, burst: 1, maxClients: 3 });
+    for (const key of ['a', 'b', 'c', 'a', 'd']) few.take(key, 0);
+    expect(few.take('a', 0)).toBeGreaterThan(0);
+    expect(few.take('b', 0)).toBe(0);
   });
 });
 

@@ -191,6 +191,19 @@ describe('GET /openapi.json and GET /docs', () => {
     expect(await response.json()).toEqual(JSON.parse(JSON.stringify(document)));
   });
 
+  it('builds the document once, on the first request for it', async () => {
+    let builds = 0;
+    const counted = apiReference({
+      document: () => {
+        builds++;
+        return document;
+      },
+    });
+    expect(builds).toBe(0);
+    for (let i = 0; i < 3; i++) expect((await counted.request('/openapi.json')).status).toBe(200);
+    expect(builds).toBe(1);
+  });
+
   it('serves the reference page with its assets from the installed package, by relative URLs', async () => {
     const page = await (await app.request('/docs')).text();
     expect(page).toContain("url: 'openapi.json'");
