@@ -57,10 +57,11 @@ export async function executeRoute(
   trace: RouteTrace = {},
 ): Promise<unknown> {
   const input = validateInput(route, raw);
-  const context = { input, requestId: facts.requestId, header: (name: string) => facts.header(name) };
+  const header = (name: string): string | undefined => facts.header(name);
+  const context = { input, requestId: facts.requestId, header, stickyKey: stickyKeyOf(route, input, header) };
   const decision = deps.strangler?.decide(route, context) ?? { primary: 'legacy' as const, secondary: undefined };
   trace.target = decision.primary;
-  const call: TargetCall = { route, input, deps, hashKey: stickyKeyOf(route, context), telemetry: trace.telemetry };
+  const call: TargetCall = { route, input, deps, hashKey: context.stickyKey, telemetry: trace.telemetry };
   const answer = await answerFrom(decision.primary, call, signal, trace);
   if (decision.secondary !== undefined && deps.strangler) {
     const secondary = decision.secondary;

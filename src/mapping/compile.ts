@@ -12,7 +12,7 @@ import { envelopeNamespace, type SoapVersion } from '../soap/index.js';
 import { parseXml } from '../soap/index.js';
 import type { WsdlContract } from '../soap/index.js';
 import type { CompileContext } from './compile-context.js';
-import type { CompiledExample, CompiledLegacyTarget, CompiledRoute, HttpMethod } from './compiled-route.js';
+import type { CompiledExample, CompiledLegacyTarget, CompiledRoute, HttpMethod, StickyKeySource } from './compiled-route.js';
 import { declaredProblems } from './declared-problems.js';
 import { TypeRegistry } from './domain-types.js';
 import { compileFaultMapper } from './fault-mapper.js';
@@ -188,6 +188,7 @@ function compileRoute(
     legacy,
     modern,
     routing: route.routing,
+    stickyKey: stickyKeySource(route.routing.stickyKey),
     examples,
   };
 }
@@ -197,9 +198,16 @@ function checkRouting(route: RouteSpec, where: string, issues: IssueCollector): 
   // The sticky key also keys consistent-hash balancing, so a legacy-only route may declare it.
   const needsModern = routing.fallback !== undefined || routing.guards !== undefined || routing.shadow !== undefined;
   if (needsModern && route.modern === undefined) issues.add(where, 'routing settings need a modern target; add `modern:` to the route');
-  const [kind, name] = (routing.stickyKey ?? '').split('.');
-  if (kind === 'params' && !Object.hasOwn(route.input.params ?? {}, name!)) issues.add(`${where}.stickyKey`, `the route declares no input.params.${name}`);
-  if (kind === 'query' && !Object.hasOwn(route.input.query ?? {}, name!)) issues.add(`${where}.stickyKey`, `the route declares no input.query.${name}`);
+  const key = stickyKeySource(routing.stickyKey);
+  if (key === undefined || key.from === 'header') return;
+  if (!Object.hasOwn(route.input[key.from] ?? {}, key.name)) issues.add(`${where}.stickyKey`, `the route declares no input.${key.from}.${key.name}`);
+}
+
+/** `params.id` -> `{ from: 'params', name: 'id' }`; the config schema has checked the form. */
+function stickyKeySource(declared: string | undefined): StickyKeySource | undefined {
+  if (declared === undefined) return undefined;
+  const dot = declared.indexOf('.');
+  return { from: declared.slice(0, dot) as StickyKeySource['from'], name: declared.slice(dot + 1) };
 }
 
 function inputSchema(route: RouteSpec, types: TypeRegistry): z.ZodType<RouteInput> {

@@ -8,6 +8,12 @@ import type { RouteInput } from './sources.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A sticky key declared as `params.id`, `query.x` or `header.x`. */
+export interface StickyKeySource {
+  readonly from: 'params' | 'query' | 'header';
+  readonly name: string;
+}
+
 /** The legacy side of a route, compiled: plain functions, no YAML left. */
 export interface CompiledLegacyTarget {
   readonly upstream: string;
@@ -72,5 +78,7 @@ export interface CompiledRoute {
   readonly modern: CompiledModernTarget | undefined;
   /** How the route may move to modern: sticky key, fallback, shadow comparison, guards. */
   readonly routing: RoutingSpec;
+  /** `routing.stickyKey`, split once: where a request's sticky key value is read from. */
+  readonly stickyKey: StickyKeySource | undefined;
   readonly examples: readonly CompiledExample[];
 }

@@ -1,5 +1,5 @@
 export { compileMappings, type CompiledMappings, type MappingSource } from './compile.js';
-export type { CompiledExample, CompiledLegacyTarget, CompiledModernTarget, CompiledRoute, HttpMethod } from './compiled-route.js';
+export type { CompiledExample, CompiledLegacyTarget, CompiledModernTarget, CompiledRoute, HttpMethod, StickyKeySource } from './compiled-route.js';
 export type { DeclaredProblem } from './declared-problems.js';
 export { declaredTypeName, TypeRegistry } from './domain-types.js';
 export {

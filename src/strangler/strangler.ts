@@ -40,6 +40,8 @@ export interface RequestContext {
   readonly input: RouteInput;
   readonly requestId: string | undefined;
   header(name: string): string | undefined;
+  /** The value of the route's sticky key in this request ({@link stickyKeyOf}), read once. */
+  readonly stickyKey: string | undefined;
 }
 
 interface RouteState {
@@ -98,7 +100,7 @@ export class Strangler {
   decide(route: CompiledRoute, context: RequestContext): Decision {
     const forced = this.override(route, context);
     if (forced) return { primary: forced, secondary: undefined };
-    const decision = decide(this.options.flags.flagOf(route.id), route.id, stickyKeyOf(route, context));
+    const decision = decide(this.options.flags.flagOf(route.id), route.id, context.stickyKey);
     const state = this.states.get(route.id);
     return decision.secondary === undefined || state?.shadowable ? decision : { primary: decision.primary, secondary: undefined };
   }
@@ -205,12 +207,10 @@ export class Strangler {
  * The value of a route's declared sticky key (`params.id`, `query.x`, `header.x`) in a request: it
  * keeps a canary sticky and is the key of consistent-hash balancing.
  */
-export function stickyKeyOf(route: CompiledRoute, context: RequestContext): string | undefined {
-  const key = route.routing.stickyKey;
+export function stickyKeyOf(route: CompiledRoute, input: RouteInput, header: (name: string) => string | undefined): string | undefined {
+  const key = route.stickyKey;
   if (key === undefined) return undefined;
-  const dot = key.indexOf('.');
-  const [kind, name] = [key.slice(0, dot), key.slice(dot + 1)];
-  const value = kind === 'header' ? context.header(name) : kind === 'params' ? context.input.params[name] : context.input.query[name];
+  const value = key.from === 'header' ? header(key.name) : input[key.from][key.name];
   return value === undefined || value === null ? undefined : String(value);
 }
 

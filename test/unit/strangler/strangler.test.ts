@@ -16,7 +16,7 @@ async function strangler(maxConcurrent: number): Promise<Strangler> {
   return new Strangler({ flags: service, routes, shadow: { maxConcurrent, timeoutMs: 200, samples: 5 }, overrideSecret: undefined, logger: pino({ level: 'silent' }) });
 }
 
-const context = { input: { params: { id: '1' }, query: {}, body: undefined }, requestId: 'r', header: () => undefined };
+const context = { input: { params: { id: '1' }, query: {}, body: undefined }, requestId: 'r', header: () => undefined, stickyKey: '1' };
 
 describe('the shadow runner', () => {
   it('skips and counts shadow calls beyond the cap', async () => {
