@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { MappingSource } from '../mapping/compile.js';
+import type { MappingSource } from '../mapping/index.js';
 import { ConfigError, IssueCollector, type ConfigIssue } from './diagnostics.js';
 import { interpolateTree } from './env-interpolation.js';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway-config.js';
