@@ -92,7 +92,7 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
       // The client's disconnect aborts the upstream call too.
       const answer = await executeRoute(route, raw, options.dependencies, c.req.raw.signal, facts, trace);
       if (trace.target) c.header(targetHeader, trace.target);
-      return c.json(answer as object, route.successStatus as 200);
+      return jsonAnswer(c, answer, route.successStatus);
     } catch (error) {
       logFailure(telemetry.log, route, error);
       return problem(c, isGatewayError(error) ? error : internalError(), trace.target);
@@ -100,6 +100,17 @@ export function createDomainApp(options: DomainAppOptions): Hono<DomainEnv> {
       telemetry.target = trace.target;
     }
   }
+}
+
+/**
+ * The answer as UTF-8 JSON bytes. hono's `c.json` hands @hono/node-server a string, which measures
+ * its UTF-8 length (`Buffer.byteLength`) and then encodes it again while writing: two passes over
+ * a 1 MB answer where one will do.
+ */
+function jsonAnswer(c: Context<DomainEnv>, answer: unknown, status: number): Response {
+  // 204 and 205 answers have no body, whatever the mapping produced.
+  if (status === 204 || status === 205) return c.body(null, status);
+  return c.body(Buffer.from(JSON.stringify(answer ?? null), 'utf8'), status as 200, { 'content-type': 'application/json' });
 }
 
 function withAllow(response: Response, methods: readonly string[]): Response {

@@ -33,6 +33,16 @@ describe('GET /customers/{id}', () => {
     });
   });
 
+  it("declares the answer's length in UTF-8 bytes, not characters", async () => {
+    const response = await fetch(`${demo.gateway.domainUrl}/customers/1`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+    // The umlauts and ß take two bytes each: a character count would cut the answer short.
+    expect(bytes.toString('utf8').length).toBeLessThan(bytes.length);
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ id: '1', name: 'Margarethe Vogelsang' });
+  });
+
   it('keeps a single address as a list and a nil e-mail as null', async () => {
     const { body } = await demo.call('/customers/2');
     expect(body['email']).toBeNull();
