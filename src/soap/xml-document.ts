@@ -69,7 +69,7 @@ export interface PackedDocument {
   readonly attributeSetStarts: Integers;
 }
 
-/** Plain arrays as built (cheapest for a small document read where it was parsed), typed arrays to send. */
+/** Integers: the builder keeps its long lists (nodes, text offsets) typed and its short tables plain; all are typed to be sent. */
 export type Integers = Int32Array | readonly number[];
 
 /**
