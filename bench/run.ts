@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { runLoad, type LoadShape, type LoadTarget } from './lib/load.js';
+import { runLoad, type LoadFigures, type LoadShape, type LoadTarget } from './lib/load.js';
 import { resultsDir, repoRoot } from './lib/paths.js';
-import { BenchProcess, killAll } from './lib/processes.js';
+import { BenchProcess, clockTicks, killAll } from './lib/processes.js';
 import {
   checkTargets, formatTable, ratioHeaders, ratioRows, ratiosOf, runHeaders, runRows,
   medianOf, type Contender, type Mode, type Round, type RunResult, type View,
@@ -50,12 +50,24 @@ for (const [option, given, known] of [['--view', views, ['canned', 'stub']], ['-
 /**
  * Per load mode: seconds of warm-up per contender, then `rounds` rounds in which each contender
  * in turn is measured for `measure` seconds. Contenders alternate round by round, so background
- * load on the machine falls on all of them alike; each figure is the median of its rounds. The
- * stub view is a second look, kept shorter.
+ * load on the machine falls on all of them alike; each figure is the median of its rounds, and a
+ * requests/s ratio the median of the ratios within a round. The canned view takes six rounds of
+ * 2 s (the time three of 4 s took): the machine drifts by a third within seconds, so shorter rounds
+ * pair contenders more closely and more of them steady the median. The stub view is a second
+ * look, kept shorter.
  */
 const timing: Readonly<Record<View, { warm: number; measure: number; rounds: number }>> = quick
   ? { canned: { warm: 1, measure: 1.5, rounds: 2 }, stub: { warm: 1, measure: 1, rounds: 2 } }
-  : { canned: { warm: 2, measure: 4, rounds: 3 }, stub: { warm: 1, measure: 2, rounds: 3 } };
+  : { canned: { warm: 2, measure: 2, rounds: 6 }, stub: { warm: 1, measure: 2, rounds: 3 } };
+
+/**
+ * Large replies at 10 connections take about a second each, and a call still running when a round
+ * ends is not counted: rounds of 2 s would count too few. They keep four rounds of 4 s.
+ */
+function timingOf(view: View, size: Size): { warm: number; measure: number; rounds: number } {
+  const base = timing[view];
+  return !quick && view === 'canned' && size === 'large' ? { ...base, measure: 4, rounds: 4 } : base;
+}
 
 /**
  * Ten connections throughout. The fixed rates are ones every gateway can serve on this machine
@@ -87,6 +99,7 @@ async function main(): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'ficus-bench-'));
   try {
     log(`bench: ${quick ? 'quick' : 'full'} run, views ${views.join(', ')}; node ${process.version}, ${cpus().length} cores`);
+    if (clockTicks().assumed) log('bench: getconf CLK_TCK failed; CPU times assume 100 clock ticks per second');
     const stub = await BenchProcess.start('crm stub', 'crm-stub', {});
     const replyBytes: Record<string, number> = {};
     const cannedFiles: Record<string, string> = {};
@@ -146,6 +159,8 @@ async function main(): Promise<number> {
         rates,
         replyBytes,
         largeRows: LARGE_ROWS,
+        // The unit of the gateways' CPU times in /proc, from `getconf CLK_TCK` unless `assumed`.
+        cpuClockTicks: clockTicks(),
         baseline: baselineDir ?? null,
         wallSeconds: (Date.now() - started) / 1000,
       },
@@ -216,7 +231,7 @@ async function measure(view: View, size: Size, upstreamUrl: string, answers: Map
     for (const { contender, target } of entrants) answers.set(`${view}/${size}/${contender}`, await check(target, contender));
 
     const results: RunResult[] = [];
-    const { warm, measure: seconds, rounds } = timing[view];
+    const { warm, measure: seconds, rounds } = timingOf(view, size);
     for (const mode of modes) {
       const shape = shapeOf(view, size, mode);
       for (const { target, gateway } of entrants) {
@@ -227,8 +242,11 @@ async function measure(view: View, size: Size, upstreamUrl: string, answers: Map
       for (let round = 0; round < rounds; round++) {
         for (const { contender, target, gateway } of entrants) {
           await gateway?.resetEventLoop();
+          // Read right around the load, so that the IPC of the event-loop probe is not counted.
+          const cpuBefore = gateway?.cpuSeconds() ?? 0;
           const figures = await runLoad(target, { ...shape, seconds });
-          perRound.get(contender)!.push({ ...figures, eventLoopDelayMs: gateway === null ? null : await gateway.eventLoop() });
+          const cpuUsPerRequest = gateway === null ? null : perRequestUs(gateway.cpuSeconds() - cpuBefore, figures);
+          perRound.get(contender)!.push({ ...figures, eventLoopDelayMs: gateway === null ? null : await gateway.eventLoop(), cpuUsPerRequest });
         }
       }
       for (const { contender, gateway } of entrants) {
@@ -250,6 +268,15 @@ async function measure(view: View, size: Size, upstreamUrl: string, answers: Map
   } finally {
     await Promise.all(entrants.map(({ gateway }) => gateway?.stop()));
   }
+}
+
+/**
+ * CPU seconds over the requests the gateway answered (failures included: it worked on them too),
+ * in microseconds; null without any.
+ */
+function perRequestUs(cpuSeconds: number, figures: LoadFigures): number | null {
+  const answered = figures.ok + figures.failed;
+  return answered === 0 ? null : (cpuSeconds * 1e6) / answered;
 }
 
 /** One request before the load: it must succeed; a gateway's JSON is kept to compare. */

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ChildMessage, EventLoopStats, ParentMessage } from '../servers/probe.js';
@@ -88,6 +88,19 @@ export class BenchProcess {
     }
   }
 
+  /**
+   * CPU time the process has used since it started, user plus system, of all its threads (worker
+   * threads included), in seconds: utime + stime from `/proc/<pid>/stat`. The kernel counts in
+   * clock ticks, so the resolution is one tick (10 ms at the usual 100 per second).
+   */
+  cpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it, where
+    // field 3 (state) is index 0, so utime (14) and stime (15) are indexes 11 and 12.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks().perSecond;
+  }
+
   /** The process's peak resident memory (VmHWM) in MiB. */
   peakRssMb(): number {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
@@ -115,6 +128,27 @@ export class BenchProcess {
       throw new Error(`${this.name}: ${(error as Error).message}\n${this.stderr.toString()}`);
     }
   }
+}
+
+let ticks: ClockTicks | undefined;
+
+export interface ClockTicks {
+  readonly perSecond: number;
+  /** True when `getconf CLK_TCK` could not be asked and Linux's usual 100 is assumed. */
+  readonly assumed: boolean;
+}
+
+/** The unit of `/proc`'s CPU times, asked once. */
+export function clockTicks(): ClockTicks {
+  if (ticks === undefined) {
+    try {
+      const perSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+      ticks = Number.isInteger(perSecond) && perSecond > 0 ? { perSecond, assumed: false } : { perSecond: 100, assumed: true };
+    } catch {
+      ticks = { perSecond: 100, assumed: true };
+    }
+  }
+  return ticks;
 }
 
 function nextMessage(child: ChildProcess, types: readonly ChildMessage['type'][], timeoutMs: number): Promise<ChildMessage> {

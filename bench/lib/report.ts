@@ -12,6 +12,11 @@ export type View = 'canned' | 'stub';
 export interface Round extends LoadFigures {
   /** Event-loop delay of the gateway process during the round; null for direct (no gateway). */
   readonly eventLoopDelayMs: EventLoopStats | null;
+  /**
+   * CPU time (user + system, all threads) the gateway process used during the round's load, in
+   * microseconds per request answered; null for direct (no gateway) or a round without answers.
+   */
+  readonly cpuUsPerRequest: number | null;
 }
 
 /** One contender under one load: each figure is the median of its rounds (`rounds` has them all). */
@@ -27,11 +32,23 @@ export interface RunResult extends Round {
   readonly rounds: readonly Round[];
 }
 
-/** The median of each figure over the rounds (the upper middle for an even count). */
+/**
+ * The median of the finite values (a failed division gives NaN and is left out); for an even count
+ * the mean of the two middle ones, since with six rounds the upper middle alone would lean high.
+ * NaN when there is none.
+ */
+function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median of each figure over the rounds. */
 export function medianOf(rounds: readonly Round[]): Round {
-  const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const figure = (pick: (round: Round) => number): number => median(rounds.map(pick));
   const loops = rounds.map((round) => round.eventLoopDelayMs).filter((stats) => stats !== null);
+  const cpu = rounds.map((round) => round.cpuUsPerRequest).filter((value) => value !== null);
   return {
     requestsPerSecond: figure((round) => round.requestsPerSecond),
     latencyP50Ms: figure((round) => round.latencyP50Ms),
@@ -54,6 +71,7 @@ export function medianOf(rounds: readonly Round[]): Round {
       max: Math.max(...loops.map((stats) => stats.max)),
       samples: loops.reduce((sum, stats) => sum + stats.samples, 0),
     },
+    cpuUsPerRequest: cpu.length === 0 ? null : median(cpu),
   };
 }
 
@@ -62,11 +80,19 @@ export interface Ratio {
   readonly size: Size;
   readonly mode: Mode;
   readonly baseline: Exclude<Contender, 'ficus'>;
-  /** ficus / baseline requests per second. */
+  /**
+   * ficus / baseline requests per second: the median over the rounds of ficus's round i / the
+   * baseline's round i. The two ran seconds apart, so the machine's drift, which moves a contender
+   * by a third between rounds, largely cancels. The ratio of the medians if the round counts differ.
+   */
   readonly requestsPerSecond: number;
-  /** ficus / baseline latency. */
+  /** ficus / baseline requests per second in each round, in order; empty when the round counts differ. */
+  readonly requestsPerSecondRounds: readonly number[];
+  /** ficus / baseline latency: the ratio of the medians (a round's latencies are not paired). */
   readonly latencyP50: number;
   readonly latencyP99: number;
+  /** ficus / baseline CPU time per request, paired by round like `requestsPerSecond`; null against direct (no CPU figure). */
+  readonly cpuPerRequest: number | null;
 }
 
 export interface TargetCheck {
@@ -84,21 +110,49 @@ export function ratiosOf(runs: readonly RunResult[]): Ratio[] {
     for (const baseline of baselines) {
       const other = runs.find((run) => run.contender === baseline && run.view === ficus.view && run.size === ficus.size && run.mode === ficus.mode);
       if (!other) continue;
+      const requestsPerSecondRounds = perRound(ficus, other, (round) => round.requestsPerSecond) ?? [];
       ratios.push({
         view: ficus.view,
         size: ficus.size,
         mode: ficus.mode,
         baseline,
-        requestsPerSecond: divide(ficus.requestsPerSecond, other.requestsPerSecond),
+        requestsPerSecond: requestsPerSecondRounds.length > 0
+          ? median(requestsPerSecondRounds)
+          : divide(ficus.requestsPerSecond, other.requestsPerSecond),
+        requestsPerSecondRounds,
         latencyP50: divide(ficus.latencyP50Ms, other.latencyP50Ms),
         latencyP99: divide(ficus.latencyP99Ms, other.latencyP99Ms),
+        cpuPerRequest: cpuRatio(ficus, other),
       });
     }
   }
   return ratios;
 }
 
-/** The issue's targets, judged on the canned view (there the gateway, not the stub, is measured). */
+/**
+ * ficus's round i against the other's round i, for every round; NaN for a round where either has
+ * no figure. Null when the round counts differ, so that rounds cannot be paired.
+ */
+function perRound(ficus: RunResult, other: RunResult, pick: (round: Round) => number | null): number[] | null {
+  if (ficus.rounds.length !== other.rounds.length || ficus.rounds.length === 0) return null;
+  return ficus.rounds.map((round, index) => {
+    const a = pick(round);
+    const b = pick(other.rounds[index]!);
+    return a === null || b === null ? NaN : divide(a, b);
+  });
+}
+
+/** CPU per request, paired by round; the ratio of the medians if rounds cannot be paired. */
+function cpuRatio(ficus: RunResult, other: RunResult): number | null {
+  if (ficus.cpuUsPerRequest === null || other.cpuUsPerRequest === null) return null;
+  const rounds = perRound(ficus, other, (round) => round.cpuUsPerRequest);
+  return rounds === null ? divide(ficus.cpuUsPerRequest, other.cpuUsPerRequest) : median(rounds);
+}
+
+/**
+ * The issue's targets, judged on the canned view (there the gateway, not the stub, is measured);
+ * the requests/s targets on the ratios paired by round.
+ */
 export function checkTargets(runs: readonly RunResult[], ratios: readonly Ratio[]): TargetCheck[] {
   const ratio = (size: Size, baseline: Ratio['baseline']): number | null =>
     ratios.find((r) => r.view === 'canned' && r.size === size && r.mode === 'concurrency' && r.baseline === baseline)?.requestsPerSecond ?? null;
@@ -137,6 +191,7 @@ export function runRows(runs: readonly RunResult[]): string[][] {
     fixed(run.requestsPerSecond, 1),
     fixed(run.latencyP50Ms, 1),
     fixed(run.latencyP99Ms, 1),
+    run.cpuUsPerRequest === null ? '-' : fixed(run.cpuUsPerRequest, 0),
     run.peakRssMb === null ? '-' : fixed(run.peakRssMb, 0),
     run.eventLoopDelayMs === null ? '-' : fixed(run.eventLoopDelayMs.p99, 1),
     run.eventLoopDelayMs === null ? '-' : fixed(run.eventLoopDelayMs.max, 0),
@@ -144,7 +199,7 @@ export function runRows(runs: readonly RunResult[]): string[][] {
   ]);
 }
 
-export const runHeaders = ['view', 'size', 'load', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'ELD p99 ms', 'ELD max ms', 'failed'];
+export const runHeaders = ['view', 'size', 'load', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'RSS MiB', 'ELD p99 ms', 'ELD max ms', 'failed'];
 
 export function ratioRows(ratios: readonly Ratio[]): string[][] {
   return ratios.map((ratio) => [
@@ -155,10 +210,11 @@ export function ratioRows(ratios: readonly Ratio[]): string[][] {
     fixed(ratio.requestsPerSecond, 2),
     fixed(ratio.latencyP50, 2),
     fixed(ratio.latencyP99, 2),
+    ratio.cpuPerRequest === null ? '-' : fixed(ratio.cpuPerRequest, 2),
   ]);
 }
 
-export const ratioHeaders = ['view', 'size', 'load', 'ratio', 'req/s', 'p50', 'p99'];
+export const ratioHeaders = ['view', 'size', 'load', 'ratio', 'req/s', 'p50', 'p99', 'CPU/req'];
 
 function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '-';
