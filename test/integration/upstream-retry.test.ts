@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningStub } from '../../legacy-stubs/index.js';
 import { attempt, callsOf, getCustomer, injectFault, updateAddress, upstreamOf, useCrmStubs } from '../support/upstreams.js';
@@ -106,6 +107,23 @@ describe('the deadline', () => {
     const started = performance.now();
     expect((await attempt(upstream, getCustomer('00000001', { deadlineMs: 200 }))).error?.slug).toBe('upstream-timeout');
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('covers the wait for the first DNS answer: 504, and no breaker counts it', async () => {
+    // A DNS server that never answers: the first lookup outlives the call's deadline.
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    try {
+      const dns = { name: 'crm.ficus.test', port: 1, path: '/crm', servers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 5_000 };
+      const upstream = crm.use(upstreamOf('crm', { dns, timeoutMs: 200, retry: { maxAttempts: 1 } }));
+      const started = performance.now();
+      const { error } = await attempt(upstream, getCustomer());
+      expect(error).toMatchObject({ slug: 'upstream-timeout', status: 504 });
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(upstream.snapshot().breakers?.['*']?.window.failures ?? 0).toBe(0);
+    } finally {
+      silent.close();
+    }
   });
 
   it('covers the wait for a bulkhead slot: 504 when it passes there, a cancellation when the client leaves', async () => {
