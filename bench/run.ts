@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { containerNodeFlags } from './lib/container-flags.js';
 import { runLoad, type LoadFigures, type LoadShape, type LoadTarget } from './lib/load.js';
 import { resultsDir, repoRoot } from './lib/paths.js';
 import { BenchProcess, clockTicks, killAll } from './lib/processes.js';
@@ -221,9 +222,13 @@ async function measure(view: View, size: Size, upstreamUrl: string, answers: Map
         entrants.push({ contender, gateway: null, target: soap });
         continue;
       }
-      const execArgv = args.profile && (contender === 'ficus' || contender === 'baseline')
-        ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-name=${contender}-${view}-${size}.cpuprofile`]
-        : [];
+      const isFicus = contender === 'ficus' || contender === 'baseline';
+      const execArgv = [
+        ...(isFicus ? containerNodeFlags(contender === 'baseline' ? baselineDir! : repoRoot) : []),
+        ...(args.profile && isFicus
+          ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-name=${contender}-${view}-${size}.cpuprofile`]
+          : []),
+      ];
       const gateway = await BenchProcess.start(contender, scripts[contender], { upstream: upstreamUrl }, { execArgv });
       const target: LoadTarget = contender === 'passthrough' ? { ...soap, url: `${gateway.url}/crm` } : { url: gateway.url + workload.domainPath, method: 'GET' };
       entrants.push({ contender, gateway, target });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCustomerStub, startModernCustomerService, startPolicyStub, type RunningModernService, type RunningStub } from '../../legacy-stubs/index.js';
+import { containerNodeFlags } from '../../bench/lib/container-flags.js';
 import { freePort } from '../support/free-port.js';
 
 /**
@@ -40,10 +41,19 @@ function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void> {
   });
 }
 
+describe('the start command', () => {
+  it('is the same in the Dockerfile and npm start, Node flags included', () => {
+    const flags = containerNodeFlags(repo);
+    expect(flags).toContain('--max-semi-space-size=16');
+    const start = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start'];
+    expect(start).toContain(['node', ...flags, 'bin/ficus.js', 'serve', '--with-stubs'].join(' '));
+  });
+});
+
 async function serve(): Promise<{ child: ChildProcess; domain: string; admin: string; flagLog: string; exited: Promise<number | null> }> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const flagLog = join(mkdtempSync(join(tmpdir(), 'ficus-shutdown-')), 'flags.jsonl');
-  const child = spawn(process.execPath, [join(repo, 'bin/ficus.js'), 'serve'], {
+  const child = spawn(process.execPath, [...containerNodeFlags(repo), join(repo, 'bin/ficus.js'), 'serve'], {
     cwd: repo,
     env: {
       ...process.env,
