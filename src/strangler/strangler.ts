@@ -214,8 +214,10 @@ export function stickyKeyOf(route: CompiledRoute, input: RouteInput, header: (na
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** Only the upstream's own failures count against modern: a 404 is an answer, not an outage. */
+/**
+ * Only the upstream's own failures count against modern: a 404 is an answer, not an outage.
+ * Anything that is not a GatewayError is a failure of the gateway's own, and counts.
+ */
 export function isServerFailure(error: unknown): boolean {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status !== 'number' || status >= 500;
+  return !isGatewayError(error) || error.status >= 500;
 }

@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { prepareConfig } from '../../../src/gateway.js';
-import { FlagService, MemoryFlagStore, Strangler } from '../../../src/strangler/index.js';
+import { GatewayError } from '../../../src/problem/index.js';
+import { FlagService, MemoryFlagStore, Strangler, isServerFailure } from '../../../src/strangler/index.js';
 
 const prepared = await prepareConfig('gateway.yaml');
 const routes = prepared.mappings.routes;
@@ -43,5 +44,16 @@ describe('the shadow runner', () => {
     await subject.flags.change({ route: update.id, flag: { stage: 'shadow' }, actor: 't', reason: 'r' });
     expect(subject.decide(update, context)).toEqual({ primary: 'legacy', secondary: undefined });
     expect(subject.decide(getCustomer, context)).toEqual({ primary: 'legacy', secondary: 'modern' });
+  });
+});
+
+describe('isServerFailure', () => {
+  it('counts 5xx problems and anything that is not a problem, never a 4xx answer', () => {
+    expect(isServerFailure(GatewayError.of('upstream-unreachable'))).toBe(true);
+    expect(isServerFailure(GatewayError.of('not-found'))).toBe(false);
+    expect(isServerFailure(GatewayError.of('invalid-request'))).toBe(false);
+    expect(isServerFailure(new Error('boom'))).toBe(true);
+    // A foreign object that merely carries a status is still not an answer from the upstream.
+    expect(isServerFailure({ status: 404 })).toBe(true);
   });
 });
