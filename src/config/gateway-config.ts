@@ -241,6 +241,16 @@ export const gatewayConfigSchema = z
     /** Input fields never logged, and OTLP export of spans (off by default). */
     telemetry: telemetryConfigSchema.prefault({}),
     upstreams: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'upstream names are lower-case words like crm or policy-service'), upstreamConfigSchema),
+    /**
+     * Custom transforms: name -> an ES module (.js or .mjs, relative to gateway.yaml) whose default
+     * export compiles the transform (see mapping/transforms/custom.ts). Fields name them like built-ins.
+     */
+    transforms: z
+      .record(
+        z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'transform names are camelCase words like maskIban'),
+        z.string().regex(/\.m?js$/, 'a custom transform is a JavaScript ES module (.js or .mjs); compile a TypeScript one first'),
+      )
+      .default({}),
   })
   .strict();
 

@@ -1,6 +1,8 @@
 import type { IssueCollector } from '../config/index.js';
 import { fieldKeywords, type FieldSpec, type FieldSpecObject } from '../config/index.js';
-import { compileTransform, isTransformConfigError, type CompiledTransform, type Scalar, type TransformContext } from './transforms/index.js';
+import {
+  compileTransform, isTransformConfigError, type CompiledTransform, type Scalar, type TransformContext, type TransformDefinition,
+} from './transforms/index.js';
 
 /** What compiling one mapping file needs to know besides the spec at hand. */
 export interface CompileContext {
@@ -9,6 +11,8 @@ export interface CompileContext {
   /** Reusable object mappings of all files, by name. */
   readonly objects: ReadonlyMap<string, Readonly<Record<string, FieldSpec>>>;
   readonly transforms: TransformContext;
+  /** The transforms a field may name: the built-ins and gateway.yaml's custom ones; default the built-ins. */
+  readonly registry?: ReadonlyMap<string, TransformDefinition<unknown>>;
 }
 
 const keywords = new Set<string>(fieldKeywords);
@@ -24,7 +28,7 @@ export function compileTransformChain(spec: FieldSpecObject, where: string, cont
   for (const [key, option] of Object.entries(spec)) {
     if (keywords.has(key)) continue;
     try {
-      chain.push(compileTransform(key, option, context.transforms));
+      chain.push(compileTransform(key, option, context.transforms, context.registry));
     } catch (error) {
       if (!isTransformConfigError(error)) throw error;
       for (const issue of error.issues) context.issues.add([where, key, ...issue.path].join('.'), issue.message);

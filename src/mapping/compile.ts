@@ -20,7 +20,7 @@ import { compileReader } from './reply-reader.js';
 import { compileModernTarget } from './modern-mapping.js';
 import { compileRequestBody } from './request-writer.js';
 import type { RouteInput, SourceScope } from './sources.js';
-import type { TransformContext } from './transforms/index.js';
+import type { TransformContext, TransformDefinition } from './transforms/index.js';
 
 /** A mapping file as read from disk: its display name, and a reader for files it refers to. */
 export interface MappingSource {
@@ -42,6 +42,8 @@ interface CompileEnvironment {
   readonly contracts: ReadonlyMap<string, WsdlContract>;
   /** Upstreams that exist but whose WSDL failed to load (reported there, so not again per route). */
   readonly withoutContract?: ReadonlySet<string>;
+  /** The transforms fields may name (built-ins and gateway.yaml's custom ones); default the built-ins. */
+  readonly transforms?: ReadonlyMap<string, TransformDefinition<unknown>>;
 }
 
 interface ParsedFile {
@@ -76,6 +78,7 @@ export function compileMappings(sources: readonly MappingSource[], environment: 
       namespaces: mapping.namespaces,
       objects: globals.objects,
       transforms: globals.transforms,
+      ...(environment.transforms ? { registry: environment.transforms } : {}),
     };
     checkTypeDeclarations(mapping, types, collector);
     for (const [name, route] of Object.entries(mapping.routes)) {

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig, type ConfigIssue, type LoadedConfig, type LoadOptions } from '../config/index.js';
+import { ConfigError, fieldKeywords, loadConfig, type ConfigIssue, type LoadedConfig, type LoadOptions } from '../config/index.js';
 import { runExamples } from '../examples/index.js';
-import { compileMappings, type CompiledMappings } from '../mapping/index.js';
+import { builtInTransforms, compileMappings, transformRegistry, type CompiledMappings } from '../mapping/index.js';
 import { loadWsdl, type WsdlContract, type XmlLimits } from '../soap/index.js';
 
 export interface PreparedConfig {
@@ -23,6 +23,10 @@ export async function prepareConfig(configPath: string, options: LoadOptions = {
       issues.push({ file: relativeConfigName(loaded), path: `upstreams.${name}.wsdl`, message: (error as Error).message });
     }
   }
+  const modules = Object.fromEntries(Object.entries(loaded.gateway.transforms).map(([name, file]) => [name, loaded.resolvePath(file)]));
+  const transforms = await transformRegistry(modules, builtInTransforms, new Set(fieldKeywords), (name, message) =>
+    issues.push({ file: relativeConfigName(loaded), path: `transforms.${name}`, message }),
+  );
   let mappings: CompiledMappings | undefined;
   try {
     const withoutContract = new Set(
@@ -30,7 +34,7 @@ export async function prepareConfig(configPath: string, options: LoadOptions = {
         .filter(([name, upstream]) => upstream.wsdl !== undefined && !contracts.has(name))
         .map(([name]) => name),
     );
-    mappings = compileMappings(loaded.mappingSources, { contracts, withoutContract, upstreams: new Set(Object.keys(loaded.gateway.upstreams)) });
+    mappings = compileMappings(loaded.mappingSources, { contracts, withoutContract, upstreams: new Set(Object.keys(loaded.gateway.upstreams)), transforms });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     issues.push(...error.issues);

@@ -25,6 +25,7 @@ import type { CompiledTransform, TransformContext, TransformDefinition } from '.
 
 export type { CompiledTransform, Scalar, TransformContext, TransformDefinition } from './types.js';
 export { parseIsoDate } from './iso-8601.js';
+export { transformRegistry } from './custom.js';
 export {
   isTransformConfigError,
   isTransformError,
