@@ -1,5 +1,5 @@
 import type { FieldSpec, FieldSpecObject, ScalarValue } from '../config/index.js';
-import type { XmlNode } from '../soap/index.js';
+import { illegalCharacterIn, type XmlNode } from '../soap/index.js';
 import type { ElementShape } from '../soap/index.js';
 import { chainToLegacy, compileTransformChain, type CompileContext } from './compile-context.js';
 import { parseLegacyPath } from './legacy-path.js';
@@ -289,7 +289,12 @@ function sortByOrder<W>(items: Array<Placed<W>>): Array<Placed<W>> {
 function legacyText(chain: readonly CompiledTransform[], value: Scalar): string | null {
   const result = chainToLegacy(chain, value);
   if (result === null) return null;
-  return typeof result === 'string' ? result : String(result);
+  const text = typeof result === 'string' ? result : String(result);
+  // A client's control character would otherwise fail when the envelope is written, as a 500
+  // that names a legacy element: here it is the client's field that is refused, with a 400.
+  const illegal = illegalCharacterIn(text);
+  if (illegal !== undefined) throw new RequestMappingError([], `contains ${illegal}, a character the backend system cannot receive`);
+  return text;
 }
 
 function expectScalar(value: unknown): Scalar {

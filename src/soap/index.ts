@@ -10,6 +10,7 @@ export type { EnvelopeReading, ReadEnvelopeOptions, SoapVersion, SoapReply, XmlN
 export { XmlWorkerPool, XmlWorkerError, isXmlWorkerError, retainXmlWorkers } from './xml-workers.js';
 export type { XmlWorkerPoolOptions, XmlWorkerErrorKind } from './xml-workers.js';
 export { SoapRequestError, isSoapRequestError } from './request-error.js';
+export { illegalCharacterIn } from './xml-text.js';
 export type { SoapRequestErrorKind } from './request-error.js';
 export { parseFault } from './fault.js';
 export type { SoapFault } from './fault.js';

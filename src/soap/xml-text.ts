@@ -25,6 +25,12 @@ export function isLegalCodePoint(codePoint: number): boolean {
     || (codePoint >= 0x10000 && codePoint <= 0x10ffff);
 }
 
+/** The first character of `text` that XML 1.0 cannot carry, as `U+0000`; undefined when there is none. */
+export function illegalCharacterIn(text: string): string | undefined {
+  const index = findIllegalCharacter(text);
+  return index === -1 ? undefined : describeCodeUnit(text, index);
+}
+
 export function describeCodeUnit(text: string, index: number): string {
   return `U+${(text.codePointAt(index) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }

@@ -131,12 +131,27 @@ describe('GET /customers?name=&limit=', () => {
     expect((await demo.call('/customers?name=a&limit=ten')).status).toBe(400);
     expect((await demo.call('/customers?name=a&name=b')).status).toBe(400);
   });
+
+  it("refuses a character XML cannot carry as the client's own mistake, naming the field, not the legacy element", async () => {
+    const { status, body } = await demo.call('/customers?name=%00&limit=1');
+    expect(status).toBe(400);
+    expect(body['errors']).toEqual([{ path: 'query.name', message: 'contains U+0000, a character the backend system cannot receive' }]);
+    expect(JSON.stringify(body)).not.toContain('NamePattern');
+    // Found by the domain fuzz test: this was a 500 when the envelope was written.
+    expect((await demo.call('/customers?name=a%EF%BF%BEb&limit=1')).status).toBe(400); // U+FFFE
+  });
 });
 
 describe('PUT /customers/{id}/address', () => {
   const address = { street: 'Am Markt 1 & <Hof>', city: 'Leipzig', postalCode: '04109', country: 'DE' };
   const put = (id: string, body: unknown, contentType = 'application/json') =>
     demo.call(`/customers/${id}/address`, { method: 'PUT', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+
+  it('refuses a control character in the body at its field', async () => {
+    const { status, body } = await put('1', { ...address, street: 'Am Markt\u00011' });
+    expect(status).toBe(400);
+    expect(body['errors']).toEqual([{ path: 'body.street', message: 'contains U+0001, a character the backend system cannot receive' }]);
+  });
 
   it('replaces the primary address, and a later GET shows it', async () => {
     const updated = await put('1', address);
