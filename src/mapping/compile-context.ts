@@ -11,8 +11,8 @@ export interface CompileContext {
   /** Reusable object mappings of all files, by name. */
   readonly objects: ReadonlyMap<string, Readonly<Record<string, FieldSpec>>>;
   readonly transforms: TransformContext;
-  /** The transforms a field may name: the built-ins and gateway.yaml's custom ones; default the built-ins. */
-  readonly registry?: ReadonlyMap<string, TransformDefinition<unknown>>;
+  /** The transforms a field may name: the built-ins and gateway.yaml's custom ones. */
+  readonly registry: ReadonlyMap<string, TransformDefinition<unknown>>;
 }
 
 const keywords = new Set<string>(fieldKeywords);

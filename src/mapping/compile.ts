@@ -20,7 +20,7 @@ import { compileReader } from './reply-reader.js';
 import { compileModernTarget } from './modern-mapping.js';
 import { compileRequestBody } from './request-writer.js';
 import type { RouteInput, SourceScope } from './sources.js';
-import type { TransformContext, TransformDefinition } from './transforms/index.js';
+import { builtInTransforms, type TransformContext, type TransformDefinition } from './transforms/index.js';
 
 /** A mapping file as read from disk: its display name, and a reader for files it refers to. */
 export interface MappingSource {
@@ -78,7 +78,7 @@ export function compileMappings(sources: readonly MappingSource[], environment: 
       namespaces: mapping.namespaces,
       objects: globals.objects,
       transforms: globals.transforms,
-      ...(environment.transforms ? { registry: environment.transforms } : {}),
+      registry: environment.transforms ?? builtInTransforms,
     };
     checkTypeDeclarations(mapping, types, collector);
     for (const [name, route] of Object.entries(mapping.routes)) {

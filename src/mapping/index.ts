@@ -10,4 +10,4 @@ export {
   RequestMappingError,
 } from './mapping-errors.js';
 export type { RouteInput } from './sources.js';
-export { builtInTransforms, transformRegistry } from './transforms/index.js';
+export { transformRegistry } from './transforms/index.js';

@@ -1,6 +1,6 @@
-import { ConfigError, fieldKeywords, loadConfig, type ConfigIssue, type LoadedConfig, type LoadOptions } from '../config/index.js';
+import { ConfigError, loadConfig, type ConfigIssue, type LoadedConfig, type LoadOptions } from '../config/index.js';
 import { runExamples } from '../examples/index.js';
-import { builtInTransforms, compileMappings, transformRegistry, type CompiledMappings } from '../mapping/index.js';
+import { compileMappings, transformRegistry, type CompiledMappings } from '../mapping/index.js';
 import { loadWsdl, type WsdlContract, type XmlLimits } from '../soap/index.js';
 
 export interface PreparedConfig {
@@ -24,7 +24,7 @@ export async function prepareConfig(configPath: string, options: LoadOptions = {
     }
   }
   const modules = Object.fromEntries(Object.entries(loaded.gateway.transforms).map(([name, file]) => [name, loaded.resolvePath(file)]));
-  const transforms = await transformRegistry(modules, builtInTransforms, new Set(fieldKeywords), (name, message) =>
+  const transforms = await transformRegistry(modules, (name, message) =>
     issues.push({ file: relativeConfigName(loaded), path: `transforms.${name}`, message }),
   );
   let mappings: CompiledMappings | undefined;

@@ -85,29 +85,3 @@ function guarded(name: string, direction: Direction): (value: Scalar) => Scalar 
 function isScalar(value: unknown): value is Scalar {
   return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
-
-/**
- * The built-ins plus the custom transforms of gateway.yaml (name -> absolute module path). A name
- * that is already a built-in or a field keyword, or a module that cannot be loaded, is reported to
- * `refuse` and left out.
- */
-export async function transformRegistry(
-  modules: Readonly<Record<string, string>>,
-  builtIns: ReadonlyMap<string, TransformDefinition<unknown>>,
-  reservedNames: ReadonlySet<string>,
-  refuse: (name: string, message: string) => void,
-): Promise<ReadonlyMap<string, TransformDefinition<unknown>>> {
-  const registry = new Map(builtIns);
-  for (const [name, file] of Object.entries(modules)) {
-    if (builtIns.has(name) || reservedNames.has(name)) {
-      refuse(name, `${name} is ${builtIns.has(name) ? 'a built-in transform' : 'a field keyword'}; give the custom transform another name`);
-      continue;
-    }
-    try {
-      registry.set(name, await loadCustomTransform(name, file));
-    } catch (error) {
-      refuse(name, `cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return registry;
-}

@@ -7,10 +7,12 @@
  * status.toDomain('A');       // 'active'
  * status.toLegacy('inactive'); // 'I'
  */
+import { fieldKeywords } from '../../config/index.js';
 import { boolean } from './boolean.js';
 import { letterCaseTransform } from './case.js';
 import { cents } from './cents.js';
 import { codes } from './codes.js';
+import { loadCustomTransform } from './custom.js';
 import { date } from './date.js';
 import { decimal } from './decimal.js';
 import { TransformConfigError } from './errors.js';
@@ -25,7 +27,6 @@ import type { CompiledTransform, TransformContext, TransformDefinition } from '.
 
 export type { CompiledTransform, Scalar, TransformContext, TransformDefinition } from './types.js';
 export { parseIsoDate } from './iso-8601.js';
-export { transformRegistry } from './custom.js';
 export {
   isTransformConfigError,
   isTransformError,
@@ -53,6 +54,32 @@ const definitions: readonly TransformDefinition<unknown>[] = [
 export const builtInTransforms: ReadonlyMap<string, TransformDefinition<unknown>> = new Map(
   definitions.map((definition) => [definition.name, definition]),
 );
+
+const fieldKeywordNames = new Set<string>(fieldKeywords);
+
+/**
+ * The built-ins plus the custom transforms of gateway.yaml (name -> absolute module path). A name
+ * that is already a built-in or a field keyword, or a module that cannot be loaded, is reported to
+ * `refuse` and left out.
+ */
+export async function transformRegistry(
+  modules: Readonly<Record<string, string>>,
+  refuse: (name: string, message: string) => void,
+): Promise<ReadonlyMap<string, TransformDefinition<unknown>>> {
+  const registry = new Map(builtInTransforms);
+  for (const [name, file] of Object.entries(modules)) {
+    if (builtInTransforms.has(name) || fieldKeywordNames.has(name)) {
+      refuse(name, `${name} is ${builtInTransforms.has(name) ? 'a built-in transform' : 'a field keyword'}; give the custom transform another name`);
+      continue;
+    }
+    try {
+      registry.set(name, await loadCustomTransform(name, file));
+    } catch (error) {
+      refuse(name, `cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return registry;
+}
 
 /** True if `key` of a field object names a built-in transform. */
 export function isTransformName(key: string): boolean {
