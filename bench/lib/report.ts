@@ -110,19 +110,17 @@ export function ratiosOf(runs: readonly RunResult[]): Ratio[] {
     for (const baseline of baselines) {
       const other = runs.find((run) => run.contender === baseline && run.view === ficus.view && run.size === ficus.size && run.mode === ficus.mode);
       if (!other) continue;
-      const requestsPerSecondRounds = perRound(ficus, other, (round) => round.requestsPerSecond) ?? [];
+      const requestsPerSecond = pairedRatio(ficus, other, (round) => round.requestsPerSecond);
       ratios.push({
         view: ficus.view,
         size: ficus.size,
         mode: ficus.mode,
         baseline,
-        requestsPerSecond: requestsPerSecondRounds.length > 0
-          ? median(requestsPerSecondRounds)
-          : divide(ficus.requestsPerSecond, other.requestsPerSecond),
-        requestsPerSecondRounds,
+        requestsPerSecond: requestsPerSecond.value ?? NaN,
+        requestsPerSecondRounds: requestsPerSecond.rounds,
         latencyP50: divide(ficus.latencyP50Ms, other.latencyP50Ms),
         latencyP99: divide(ficus.latencyP99Ms, other.latencyP99Ms),
-        cpuPerRequest: cpuRatio(ficus, other),
+        cpuPerRequest: pairedRatio(ficus, other, (round) => round.cpuUsPerRequest).value,
       });
     }
   }
@@ -142,11 +140,16 @@ function perRound(ficus: RunResult, other: RunResult, pick: (round: Round) => nu
   });
 }
 
-/** CPU per request, paired by round; the ratio of the medians if rounds cannot be paired. */
-function cpuRatio(ficus: RunResult, other: RunResult): number | null {
-  if (ficus.cpuUsPerRequest === null || other.cpuUsPerRequest === null) return null;
-  const rounds = perRound(ficus, other, (round) => round.cpuUsPerRequest);
-  return rounds === null ? divide(ficus.cpuUsPerRequest, other.cpuUsPerRequest) : median(rounds);
+/**
+ * ficus / other for one figure, paired by round: the median of the per-round ratios (and those
+ * ratios), or the ratio of the medians when the rounds cannot be paired (`rounds` empty). Null
+ * when either side has no such figure (direct has no CPU time).
+ */
+function pairedRatio(ficus: RunResult, other: RunResult, pick: (round: Round) => number | null): { value: number | null; rounds: number[] } {
+  const [mine, theirs] = [pick(ficus), pick(other)];
+  if (mine === null || theirs === null) return { value: null, rounds: [] };
+  const rounds = perRound(ficus, other, pick);
+  return rounds === null ? { value: divide(mine, theirs), rounds: [] } : { value: median(rounds), rounds };
 }
 
 /**
