@@ -57,30 +57,35 @@ const MAX_REMEMBERED_TAGS = 1024;
  */
 class IntegerList {
   private array: Int32Array;
+  /** The values so far; lowering it drops the last ones. */
   length = 0;
 
   constructor(capacity: number) {
     this.array = new Int32Array(capacity);
   }
 
-  /** Room for `count` more values; returns the array to write them into at `length`. */
-  reserve(count: number): Int32Array {
-    if (this.length + count > this.array.length) {
-      const grown = new Int32Array(Math.max(this.array.length * 2, this.length + count));
+  /** The array the values are in, to read or overwrite them: valid until the next append. */
+  get values(): Int32Array {
+    return this.array;
+  }
+
+  /** Appends `count` values that the caller then writes into {@link values}; returns where they start. */
+  append(count: number): number {
+    const at = this.length;
+    if (at + count > this.array.length) {
+      const grown = new Int32Array(Math.max(this.array.length * 2, at + count));
       grown.set(this.array);
       this.array = grown;
     }
-    return this.array;
+    this.length = at + count;
+    return at;
   }
 
+  /** Appends one value; returns the new length. */
   push(value: number): number {
-    this.reserve(1)[this.length] = value;
-    return ++this.length;
-  }
-
-  /** The array the values so far are in (valid until the next append). */
-  get values(): Int32Array {
-    return this.array;
+    const at = this.append(1); // before reading `array`, which appending may replace
+    this.array[at] = value;
+    return this.length;
   }
 
   view(): Int32Array {
@@ -90,16 +95,15 @@ class IntegerList {
 
 class DocumentBuilder {
   private readonly nodes = new IntegerList(64 * SLOTS);
-  private count = 0;
   private readonly symbols: string[] = [''];
   private readonly symbolIds = new Map<string, number>([['', EMPTY_SYMBOL]]);
   /** Every text so far, one after the other (a rope until it is read), and where each starts. */
   private texts = '';
   private readonly textOffsets = new IntegerList(64);
   /** Scopes and attribute sets, laid out as PackedDocument.tables describes. */
-  private readonly tables: number[] = [];
-  private readonly scopeStarts: number[] = [-1];
-  private readonly attributeSetStarts: number[] = [];
+  private readonly tables = new IntegerList(16);
+  private readonly scopeStarts = new IntegerList(16);
+  private readonly attributeSetStarts = new IntegerList(16);
   private readonly names = new Map<string, ElementName>();
   private readonly attributedTags = new Map<string, Attributed>();
   /** The namespace scope of the element being read, and its id. */
@@ -108,6 +112,7 @@ class DocumentBuilder {
 
   constructor(private readonly maxDepth: number) {
     this.textOffsets.push(0);
+    this.scopeStarts.push(-1); // scope 0, the root scope, has no entry
   }
 
   build(ordered: readonly OrderedNode[]): PackedDocument {
@@ -189,9 +194,9 @@ class DocumentBuilder {
       symbols: this.symbols.join('\u0000'),
       texts: this.texts,
       textOffsets: this.textOffsets.view(),
-      tables: this.tables,
-      scopeStarts: this.scopeStarts,
-      attributeSetStarts: this.attributeSetStarts,
+      tables: this.tables.view(),
+      scopeStarts: this.scopeStarts.view(),
+      attributeSetStarts: this.attributeSetStarts.view(),
     };
   }
 
@@ -216,8 +221,8 @@ class DocumentBuilder {
       name.scope = scope;
     }
     // In slot order: NAME, NS, FIRST_CHILD, NEXT_SIBLING, CHILD_COUNT, TEXT, SCOPE, ATTRIBUTES.
-    const nodes = this.nodes.reserve(SLOTS);
-    const at = this.nodes.length;
+    const at = this.nodes.append(SLOTS);
+    const nodes = this.nodes.values;
     nodes[at] = name.local;
     nodes[at + NS] = name.namespace;
     nodes[at + FIRST_CHILD] = -1;
@@ -226,8 +231,7 @@ class DocumentBuilder {
     nodes[at + TEXT] = -1;
     nodes[at + SCOPE] = this.scopeId;
     nodes[at + ATTRIBUTES] = attributeSet;
-    this.nodes.length = at + SLOTS;
-    return this.count++;
+    return at / SLOTS;
   }
 
   private elementName(key: string): ElementName {
@@ -302,8 +306,9 @@ class DocumentBuilder {
       this.tables.length = start;
       return -1;
     }
-    this.tables[start] = nil ? 1 : 0;
-    this.tables[start + 1] = count;
+    const tables = this.tables.values;
+    tables[start] = nil ? 1 : 0;
+    tables[start + 1] = count;
     return this.attributeSetStarts.push(start) - 1;
   }
 

@@ -43,10 +43,10 @@ export function lookupNamespace(scope: NamespaceScope, prefix: string): string |
 
 /**
  * A parsed document in a compact form that can cross a thread boundary for the price of copying
- * two strings: the tree is numbers (in typed arrays when sent, which are transferred, not
- * copied), and every name, namespace, text and attribute value lives in the two strings. Built by
- * `xml-build.ts` from fast-xml-parser's output, on the event loop for small replies and in a
- * worker for large ones; read through {@link XmlDocument}.
+ * two strings: the tree is numbers in typed arrays (transferred, not copied), and every name,
+ * namespace, text and attribute value lives in the two strings. Built by `xml-build.ts` from
+ * fast-xml-parser's output, on the event loop for small replies and in a worker for large ones;
+ * read through {@link XmlDocument}.
  *
  * - `nodes`: {@link SLOTS} numbers per element in document order, the root first: its local name
  *   and namespace (symbols), first child, next sibling, child count (elements), text (-1: none),
@@ -60,35 +60,19 @@ export function lookupNamespace(scope: NamespaceScope, prefix: string): string |
  *   (symbols, and a text for the value).
  */
 export interface PackedDocument {
-  readonly nodes: Integers;
+  readonly nodes: Int32Array;
   readonly symbols: string;
   readonly texts: string;
-  readonly textOffsets: Integers;
-  readonly tables: Integers;
-  readonly scopeStarts: Integers;
-  readonly attributeSetStarts: Integers;
+  readonly textOffsets: Int32Array;
+  readonly tables: Int32Array;
+  readonly scopeStarts: Int32Array;
+  readonly attributeSetStarts: Int32Array;
 }
 
-/** Integers: the builder keeps its long lists (nodes, text offsets) typed and its short tables plain; all are typed to be sent. */
-export type Integers = Int32Array | readonly number[];
-
-/**
- * The document with its numbers in typed arrays, and their buffers: what a worker posts, the
- * buffers in the transfer list, so that they move rather than being copied.
- */
-export function forTransfer(document: PackedDocument): { document: PackedDocument; transfer: ArrayBuffer[] } {
-  const typed = (integers: Integers): Int32Array => (integers instanceof Int32Array ? integers : Int32Array.from(integers));
-  const arrays = {
-    nodes: typed(document.nodes),
-    textOffsets: typed(document.textOffsets),
-    tables: typed(document.tables),
-    scopeStarts: typed(document.scopeStarts),
-    attributeSetStarts: typed(document.attributeSetStarts),
-  };
-  return {
-    document: { ...arrays, symbols: document.symbols, texts: document.texts },
-    transfer: Object.values(arrays).map((array) => array.buffer as ArrayBuffer),
-  };
+/** The buffers of a document's arrays: a worker posts them in the transfer list, so they move rather than being copied. */
+export function transferList(document: PackedDocument): ArrayBuffer[] {
+  const { nodes, textOffsets, tables, scopeStarts, attributeSetStarts } = document;
+  return [nodes, textOffsets, tables, scopeStarts, attributeSetStarts].map((array) => array.buffer as ArrayBuffer);
 }
 
 // The slots of one element in PackedDocument.nodes.
@@ -113,7 +97,7 @@ interface ElementAttributes {
  * and attribute sets become objects when first read, once per set (repeated tags share theirs).
  */
 export class XmlDocument {
-  private readonly nodes: Integers;
+  private readonly nodes: Int32Array;
   private readonly symbols: readonly string[];
   private symbolIds: Map<string, number> | null = null;
   private readonly scopes: (NamespaceScope | undefined)[] = [rootScope];

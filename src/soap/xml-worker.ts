@@ -1,7 +1,7 @@
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { forTransfer } from './xml-document.js';
+import { transferList } from './xml-document.js';
 import { isXmlError } from './xml-error.js';
 import { parsePacked } from './xml-tree.js';
 import type { WorkerAnswer, WorkerJob } from './xml-workers.js';
@@ -34,8 +34,8 @@ function lowerThreadPriority(by: number): void {
 port.on('message', ({ id, input, limits }: WorkerJob) => {
   let answer: WorkerAnswer;
   try {
-    const { document, transfer } = forTransfer(parsePacked(input, limits));
-    port.postMessage({ id, document } satisfies WorkerAnswer, transfer);
+    const document = parsePacked(input, limits);
+    port.postMessage({ id, document } satisfies WorkerAnswer, transferList(document));
     return;
   } catch (error) {
     answer = isXmlError(error)

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CompiledLegacyTarget, RouteInput } from '../mapping/index.js';
 import { GatewayError } from '../problem/index.js';
 import { buildEnvelope, isWsSecurityFault, readEnvelope, soapRequestHeaders, type EnvelopeReading, type SoapReply } from '../soap/index.js';
@@ -129,9 +130,4 @@ function unusable(reply: UpstreamReply, target: CompiledLegacyTarget, error: unk
   return GatewayError.of('bad-upstream-reply', `The ${target.upstream} system sent a reply that is not a usable SOAP envelope${status}.`, {
     cause: error,
   });
-}
-
-/** Resolves in a later turn of the event loop: lets timers and sockets run between two long steps. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

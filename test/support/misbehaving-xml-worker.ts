@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { forTransfer } from '../../src/soap/xml-document.js';
+import { transferList } from '../../src/soap/xml-document.js';
 import { parsePacked } from '../../src/soap/xml-tree.js';
 import type { WorkerJob } from '../../src/soap/xml-workers.js';
 
@@ -18,8 +18,8 @@ port.on('message', ({ id, input, limits }: WorkerJob) => {
   });
   if (text === '<hang/>') for (;;);
   const answer = (): void => {
-    const { document, transfer } = forTransfer(parsePacked(input, limits));
-    port.postMessage({ id, document }, transfer);
+    const document = parsePacked(input, limits);
+    port.postMessage({ id, document }, transferList(document));
   };
   if (text === '<slow/>') setTimeout(answer, 500);
   else if (text !== '<throw/>') answer();

@@ -157,6 +157,13 @@ describe('parseXml: repeated tags', () => {
     }).toThrow(TypeError);
     expect([second?.attributes.a, second?.nil, last?.attributes.a, last?.nil]).toEqual(['1', true, '2', false]);
   });
+
+  it('keeps thousands of distinct scopes and attribute sets apart, past every table\'s first size', () => {
+    const tags = Array.from({ length: 3_000 }, (_, i) => `<e xmlns:q${i}="urn:q${i}" a="${i}" q${i}:b="${i * 2}"><q${i}:x/></e>`);
+    const root = parseXml(`<r>${tags.join('')}</r>`);
+    const read = root.children.map((e) => [e.attributes.a, attributeNS(e, `urn:q${e.attributes.a}`, 'b'), e.children[0]?.ns]);
+    expect(read).toEqual(Array.from({ length: 3_000 }, (_, i) => [String(i), String(i * 2), `urn:q${i}`]));
+  });
 });
 
 describe('resolveQName', () => {
