@@ -1,13 +1,15 @@
 /**
  * Counts over a rolling time window, kept in a ring of buckets (as Hystrix and opossum count):
  * constant memory, and a bucket is cleared when its slot comes round again, so nothing runs on a
- * timer. The retry budget counts its calls and retries with it.
+ * timer. The retry budget counts its calls and retries with it, a strangler guard its modern
+ * calls, errors and shadow comparisons.
  *
  * @example
  * const counts = new RollingCounts(['calls', 'retries'], { windowMs: 10_000, buckets: 10 });
  * counts.add('calls');
  * const { calls, retries } = counts.totals();
  */
+
 export interface RollingWindow {
   readonly windowMs: number;
   /** The window is counted in this many buckets; a count leaves it one bucket at a time. */

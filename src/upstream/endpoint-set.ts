@@ -32,16 +32,22 @@ export class EndpointSet {
     return this.current;
   }
 
-  /** The endpoints, once the first lookup has settled (only DNS discovery makes anyone wait). */
+  /**
+   * The endpoints, once the first lookup has settled (only DNS discovery makes anyone wait). Like
+   * every wait below the deadline stage, rejects with the signal's reason once the signal has fired
+   * (before or during the wait), which that stage turns into a timeout or a cancellation.
+   */
   async whenReady(signal: AbortSignal): Promise<readonly Endpoint[]> {
-    if (this.current.length > 0 || signal.aborted) return this.current;
-    let onAbort: () => void = () => undefined;
-    const aborted = new Promise<void>((resolve) => {
-      onAbort = resolve;
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    await Promise.race([this.ready, aborted]);
-    signal.removeEventListener('abort', onAbort);
+    if (this.current.length === 0 && !signal.aborted) {
+      let onAbort: () => void = () => undefined;
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = resolve;
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      await Promise.race([this.ready, aborted]);
+      signal.removeEventListener('abort', onAbort);
+    }
+    signal.throwIfAborted();
     return this.current;
   }
 

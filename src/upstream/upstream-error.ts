@@ -38,7 +38,8 @@ export function abortFailure(signal: AbortSignal): 'timeout' | 'cancelled' {
 
 /**
  * The UpstreamError for a call whose signal fired outside the transport (waiting for a bulkhead
- * slot, or between two attempts), so it leaves as 504 or as a cancellation like any other.
+ * slot, between two attempts, or for the first DNS answer), so it leaves as 504 or as a
+ * cancellation like any other.
  */
 export function abortedError(upstream: string, operation: string, signal: AbortSignal): UpstreamError {
   const failure = abortFailure(signal);

@@ -49,7 +49,8 @@ const BULKHEAD_RETRY_AFTER_SECONDS = 1;
  *   deadline -> isolate (bulkhead) -> retrying -> observe -> guard (breaker) -> secure -> balance -> endpoint transport
  *
  * - the deadline is outermost, so it bounds queueing and every attempt, and it alone turns a wait
- *   cut short by its signal (for a slot, between attempts) into an UpstreamError;
+ *   cut short by its signal (for a slot, between attempts, for the first DNS answer) into an
+ *   UpstreamError;
  * - the bulkhead is outside the breaker, so its refusals never count as upstream failures, and
  *   outside the retries, so a call and its retries hold one slot (retries add time, not concurrency);
  * - each attempt passes the breaker, so attempts are what it counts and retrying stops once it opens;

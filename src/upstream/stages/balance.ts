@@ -18,11 +18,10 @@ export interface BalanceOptions {
  */
 export function balance({ upstream, endpoints, balancer, outliers, panicThresholdPercent }: BalanceOptions): Call {
   return async function balanced(request, signal) {
-    const all = endpoints.all.length > 0 ? endpoints.all : await endpoints.whenReady(signal);
-    // The deadline (or the client) ended the wait for the first DNS answer: like any wait below
-    // the deadline stage, reject with the signal's reason, which that stage turns into a timeout
-    // or a cancellation. It says nothing about the upstream, so no breaker or endpoint counts it.
-    if (signal.aborted) throw signal.reason;
+    // A signal that fired (before or while waiting for the first DNS answer) rejects in whenReady
+    // with its reason: it says nothing about the upstream, so no breaker or endpoint counts it.
+    // With endpoints known and the signal live, no promise is made on the way to the endpoint.
+    const all = endpoints.all.length > 0 && !signal.aborted ? endpoints.all : await endpoints.whenReady(signal);
     if (all.length === 0) {
       throw new UpstreamError('connect', upstream, `cannot connect: ${upstream} (${request.operation}) has no endpoints yet`);
     }

@@ -7,9 +7,10 @@ import { abortedError } from '../upstream-error.js';
  * caller's signal: whichever fires first aborts the socket below. Stages below read the deadline
  * from `request.deadlineAt`.
  *
- * The stages below that wait (for a bulkhead slot, between two attempts) reject with the signal's
- * reason when it fires; here, where the signal is made, that reason becomes the UpstreamError the
- * transport would have thrown, so the call leaves as 504 or as a cancellation like any other.
+ * The stages below that wait (for a bulkhead slot, between two attempts, for the first DNS answer)
+ * reject with the signal's reason when it fires; here, where the signal is made, that reason becomes
+ * the UpstreamError the transport would have thrown, so the call leaves as 504 or as a cancellation
+ * like any other.
  */
 export function deadline(upstream: string, defaultTimeoutMs: number): Stage {
   return (next: Call): Call =>
