@@ -72,7 +72,8 @@ export interface PackedDocument {
 /** The buffers of a document's arrays: a worker posts them in the transfer list, so they move rather than being copied. */
 export function transferList(document: PackedDocument): ArrayBuffer[] {
   const { nodes, textOffsets, tables, scopeStarts, attributeSetStarts } = document;
-  return [nodes, textOffsets, tables, scopeStarts, attributeSetStarts].map((array) => array.buffer as ArrayBuffer);
+  // Lists may share a buffer (xml-build.ts starts them in one), and a buffer can be listed once only.
+  return [...new Set([nodes, textOffsets, tables, scopeStarts, attributeSetStarts].map((array) => array.buffer as ArrayBuffer))];
 }
 
 // The slots of one element in PackedDocument.nodes.

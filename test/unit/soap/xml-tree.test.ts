@@ -1,8 +1,11 @@
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
   attributeNS, childrenNamed, parseXml, resolveQName, isXmlError, XmlError,
 } from '../../../src/soap/index.js';
 import type { XmlElement, XmlErrorKind } from '../../../src/soap/index.js';
+import { XmlDocument, transferList, type PackedDocument } from '../../../src/soap/xml-document.js';
+import { parsePacked } from '../../../src/soap/xml-tree.js';
 import { thrownKind } from './outcomes.js';
 
 const kindOf = (run: () => unknown): XmlErrorKind | 'no error' => thrownKind(run, isXmlError);
@@ -163,6 +166,38 @@ describe('parseXml: repeated tags', () => {
     const root = parseXml(`<r>${tags.join('')}</r>`);
     const read = root.children.map((e) => [e.attributes.a, attributeNS(e, `urn:q${e.attributes.a}`, 'b'), e.children[0]?.ns]);
     expect(read).toEqual(Array.from({ length: 3_000 }, (_, i) => [String(i), String(i * 2), `urn:q${i}`]));
+  });
+});
+
+describe('a packed document sent to another thread', () => {
+  interface Plain { name: string; ns: string; attributes: Record<string, string>; text: string; children: Plain[] }
+  const plain = (element: XmlElement): Plain => ({
+    name: element.name,
+    ns: element.ns,
+    attributes: { ...element.attributes },
+    text: element.text,
+    children: element.children.map(plain),
+  });
+
+  function sent(packed: PackedDocument): PackedDocument {
+    const { port1, port2 } = new MessageChannel();
+    try {
+      port1.postMessage(packed, transferList(packed));
+      return receiveMessageOnPort(port2)?.message as PackedDocument;
+    } finally {
+      port1.close();
+    }
+  }
+
+  // A small document keeps every list in the buffer they start in; a large one moves some out.
+  const small = '<r xmlns="urn:r" xmlns:p="urn:p"><a p:k="1">x &amp; y</a><b/></r>';
+  const large = `<r xmlns="urn:r">${Array.from({ length: 500 }, (_, i) => `<e>${i}</e>`).join('')}</r>`;
+
+  it.each([['small', small], ['large', large]])('reads the same there, %s', (_, xml) => {
+    const packed = parsePacked(xml);
+    const received = sent(packed);
+    expect(packed.nodes.byteLength).toBe(0); // moved, not copied
+    expect(plain(new XmlDocument(received).root)).toEqual(plain(parseXml(xml)));
   });
 });
 
