@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningGateway } from '../../src/gateway.js';
+import { XmlWorkerPool } from '../../src/soap/index.js';
 import { writeConfigFixture } from '../support/config-fixture.js';
 import { soap11, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { startTestGateway } from '../support/telemetry.js';
@@ -9,7 +11,7 @@ import { startTestGateway } from '../support/telemetry.js';
 /**
  * Replies above 64 KiB are parsed by fast-xml-parser in a worker thread: the answer is the same
  * as for a small reply, a flaw anywhere in them is a clean 502, a fault in them is read at once,
- * and the event loop keeps running while they are read.
+ * and the event loop reads only their head.
  */
 let upstream: FakeUpstream;
 let gateway: RunningGateway;
@@ -58,22 +60,25 @@ describe('large replies', () => {
     expect(items[2]).toMatchObject({ id: '3', name: 'Zoë Müller 3', email: null, addresses: [{ city: 'Zürich & Co', country: 'CH' }, {}] });
   });
 
-  it('keep the event loop free while they are parsed', async () => {
-    answerXml(search(3_000));
-    let longest = 0;
-    let last = performance.now();
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-    }, 1);
+  // How long the event loop waits is a benchmark figure (npm run bench: event-loop delay p99);
+  // here, where the work happens: fast-xml-parser reads only the head of a large reply on the
+  // event loop, and the worker pool parses the whole of it.
+  it('are parsed by the worker pool, the event loop reading only their head', async () => {
+    const xml = search(3_000);
+    answerXml(xml);
+    const onEventLoop = vi.spyOn(XMLParser.prototype, 'parse');
+    const inWorkers = vi.spyOn(XmlWorkerPool.prototype, 'parse');
     try {
-      await Promise.all([searchCustomers(), searchCustomers()]);
+      const answers = await Promise.all([searchCustomers(), searchCustomers()]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      expect(inWorkers).toHaveBeenCalledTimes(2);
+      expect(inWorkers.mock.calls.map(([input]) => Buffer.byteLength(input as Uint8Array))).toEqual([Buffer.byteLength(xml), Buffer.byteLength(xml)]);
+      const longestOnEventLoop = Math.max(...onEventLoop.mock.calls.map(([input]) => String(input).length));
+      expect(longestOnEventLoop).toBeLessThan(64 * 1024);
     } finally {
-      clearInterval(ticker);
+      onEventLoop.mockRestore();
+      inWorkers.mockRestore();
     }
-    // Generous: the gateway runs in this process, next to the client and the upstream.
-    expect(longest).toBeLessThan(250);
   });
 
   it.each([
