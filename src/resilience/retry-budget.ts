@@ -52,13 +52,13 @@ export class RetryBudget {
   }
 
   snapshot(): RetryBudgetSnapshot {
-    const { calls, retries } = this.counts.totals();
+    const totals = this.counts.totals();
     const { percent, minRetriesPerSecond, windowMs } = this.options;
-    return { percent, minRetriesPerSecond, windowMs, calls, retries, available: Math.max(0, Math.floor(this.available())) };
+    const available = Math.max(0, Math.floor(this.available(totals)));
+    return { percent, minRetriesPerSecond, windowMs, calls: totals.calls, retries: totals.retries, available };
   }
 
-  private available(): number {
-    const { calls, retries } = this.counts.totals();
+  private available({ calls, retries } = this.counts.totals()): number {
     return (calls * this.options.percent) / 100 + this.reserve - retries;
   }
 }

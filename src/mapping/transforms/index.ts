@@ -81,11 +81,6 @@ export async function transformRegistry(
   return registry;
 }
 
-/** True if `key` of a field object names a built-in transform. */
-export function isTransformName(key: string): boolean {
-  return builtInTransforms.has(key);
-}
-
 /**
  * Checks `rawOption` (as parsed from YAML) against the transform's schema and compiles it into
  * its two functions, once, at load. Throws TransformConfigError with issue paths relative to the

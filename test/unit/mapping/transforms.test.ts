@@ -4,7 +4,6 @@ import {
   compileTransform,
   isTransformConfigError,
   isTransformError,
-  isTransformName,
   type Scalar,
   TransformConfigError,
   TransformError,
@@ -19,12 +18,12 @@ describe('the transform registry', () => {
 
   it('knows every built-in transform by the key written in a mapping', () => {
     expect([...builtInTransforms.keys()].sort()).toEqual([...names].sort());
-    for (const name of names) expect(isTransformName(name)).toBe(true);
+    for (const name of names) expect(builtInTransforms.has(name)).toBe(true);
   });
 
   it('does not take field keywords or near misses for transforms', () => {
     for (const key of ['from', 'default', 'const', 'Trim', 'codes ', 'toString', '__proto__']) {
-      expect(isTransformName(key)).toBe(false);
+      expect(builtInTransforms.has(key)).toBe(false);
     }
   });
 
