@@ -141,29 +141,88 @@ program
     process.exit(failed > 0 ? 1 : 0);
   });
 
+interface StubsOptions {
+  crmPort?: number;
+  policyPort?: number;
+  modernPort?: number;
+  secureCrmPort?: number;
+  secureCrmUser: string;
+  host: string;
+}
+
+/** A stub as `ficus stubs` reports and stops it. */
+interface ServedStub {
+  readonly name: string;
+  readonly url: string;
+  readonly describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The CRM behind WS-Security runs when SECURE_CRM_PASSWORD gives it a password to check. The
+ * password is never an argument: arguments are visible to every user of the machine (`ps`).
+ */
+function secureCrmSettings(options: StubsOptions): { port: number; user: string; password: string } | undefined {
+  const password = process.env['SECURE_CRM_PASSWORD'];
+  if (password === undefined || password === '') {
+    if (options.secureCrmPort !== undefined) fail('--secure-crm-port needs a password for the stub to check: set SECURE_CRM_PASSWORD (and CRM_PASSWORD, the same, for the gateway)');
+    return undefined;
+  }
+  return { port: options.secureCrmPort ?? envPort('SECURE_CRM_PORT', DEFAULT_STUB_PORTS.secureCrm), user: options.secureCrmUser, password };
+}
+
+async function startStubs(options: StubsOptions): Promise<ServedStub[]> {
+  const stubs = await import('../legacy-stubs/index.js');
+  const host = options.host;
+  const legacy = (stub: { name: string; url: string; close(): Promise<void> }, name = stub.name, note = ''): ServedStub => ({
+    name,
+    url: stub.url,
+    describe: `legacy stub ${name}: ${stub.url} (WSDL: ${stub.url}?wsdl${note})`,
+    close: () => stub.close(),
+  });
+  const secure = secureCrmSettings(options);
+  return Promise.all([
+    stubs.startCustomerStub({ host, port: options.crmPort ?? envPort('CRM_PORT', DEFAULT_STUB_PORTS.crm) }).then((stub) => legacy(stub)),
+    stubs.startPolicyStub({ host, port: options.policyPort ?? envPort('POLICY_PORT', DEFAULT_STUB_PORTS.policy) }).then((stub) => legacy(stub)),
+    stubs.startModernCustomerService({ host, port: options.modernPort ?? envPort('MODERN_PORT', DEFAULT_STUB_PORTS.modern) }).then((service) => ({
+      name: service.name,
+      url: service.url,
+      describe: `modern service ${service.name}: ${service.url}/v2`,
+      close: () => service.close(),
+    })),
+    ...(secure === undefined
+      ? []
+      : [
+          stubs
+            .startSecureCustomerStub({ host, port: secure.port, users: { [secure.user]: secure.password } })
+            .then((stub) => legacy(stub, 'secure-crm', `; every call needs a WS-Security UsernameToken for user ${secure.user}`)),
+        ]),
+  ]);
+}
+
 program
   .command('stubs')
-  .description("Run only the demo's backends: the legacy SOAP stubs (CRM, SOAP 1.1; policy system, SOAP 1.2) and the modern customer service.")
+  .description(
+    "Run only the demo's backends: the legacy SOAP stubs (CRM, SOAP 1.1; policy system, SOAP 1.2), the modern customer service, and, when SECURE_CRM_PASSWORD is set, the CRM behind WS-Security.",
+  )
   .addOption(new Option('--crm-port <port>', `port of the CRM stub (env CRM_PORT, default ${DEFAULT_STUB_PORTS.crm})`).argParser(port))
   .addOption(new Option('--policy-port <port>', `port of the policy stub (env POLICY_PORT, default ${DEFAULT_STUB_PORTS.policy})`).argParser(port))
   .addOption(new Option('--modern-port <port>', `port of the modern customer service (env MODERN_PORT, default ${DEFAULT_STUB_PORTS.modern})`).argParser(port))
+  .addOption(
+    new Option('--secure-crm-port <port>', `port of the CRM behind WS-Security (env SECURE_CRM_PORT, default ${DEFAULT_STUB_PORTS.secureCrm}); its password comes from SECURE_CRM_PASSWORD`).argParser(port),
+  )
+  .option('--secure-crm-user <name>', 'the user the CRM behind WS-Security accepts', 'ficus-gw')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .action(async (options: { crmPort?: number; policyPort?: number; modernPort?: number; host: string }) => {
-    const { startCustomerStub, startModernCustomerService, startPolicyStub } = await import('../legacy-stubs/index.js');
-    const host = options.host;
-    let services: Array<{ name: string; url: string; close(): Promise<void> }>;
+  .action(async (options: StubsOptions) => {
+    let services: ServedStub[];
     try {
-      services = await Promise.all([
-        startCustomerStub({ host, port: options.crmPort ?? envPort('CRM_PORT', DEFAULT_STUB_PORTS.crm) }),
-        startPolicyStub({ host, port: options.policyPort ?? envPort('POLICY_PORT', DEFAULT_STUB_PORTS.policy) }),
-        startModernCustomerService({ host, port: options.modernPort ?? envPort('MODERN_PORT', DEFAULT_STUB_PORTS.modern) }),
-      ]);
+      services = await startStubs(options);
     } catch (error) {
-      fail(`cannot start the stubs: ${(error as Error).message} (is the port in use? choose others with --crm-port, --policy-port, --modern-port)`);
+      fail(`cannot start the stubs: ${(error as Error).message} (is the port in use? choose others with --crm-port, --policy-port, --modern-port, --secure-crm-port)`);
     }
-    for (const service of services) {
-      const kind = service.name === 'customer-service' ? `modern service ${service.name}: ${service.url}/v2` : `legacy stub ${service.name}: ${service.url} (WSDL: ${service.url}?wsdl)`;
-      console.error(kind);
+    for (const service of services) console.error(service.describe);
+    if (!services.some((service) => service.name === 'secure-crm')) {
+      console.error(`(the CRM behind WS-Security runs too when SECURE_CRM_PASSWORD is set: on port ${DEFAULT_STUB_PORTS.secureCrm}, or --secure-crm-port)`);
     }
     process.send?.({ ready: Object.fromEntries(services.map((service) => [service.name, service.url])) });
     const stop = async (): Promise<void> => {

@@ -2,7 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as soap from 'soap';
 import { afterEach, describe, expect, it } from 'vitest';
+import { customerWsdlPath } from '../../legacy-stubs/index.js';
 import { writeConfigFixture } from '../support/config-fixture.js';
 import { freePort } from '../support/free-port.js';
 
@@ -107,6 +109,36 @@ describe('ficus stubs and ficus serve', () => {
     expect(await wsdl.text()).toContain('urn:acme:crm:v1');
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
+  });
+
+  it('`ficus stubs` runs the CRM behind WS-Security when SECURE_CRM_PASSWORD is set', async () => {
+    const ports = { CRM_PORT: await freePort(), POLICY_PORT: await freePort(), MODERN_PORT: await freePort(), SECURE_CRM_PORT: await freePort() };
+    const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, value]) => [name, String(value)])), SECURE_CRM_PASSWORD: 'cli s3cret' };
+    const child = spawn(process.execPath, [bin, 'stubs'], { cwd: repo, env });
+    running.push(child);
+    const [, url] = await waitFor(child, /legacy stub secure-crm: (http:\/\/\S+) \(WSDL/);
+    expect(url).toBe(`http://127.0.0.1:${ports.SECURE_CRM_PORT}/crm`);
+
+    // A third-party WS-Security client: node-soap's UsernameToken with a password digest.
+    const client = await soap.createClientAsync(customerWsdlPath, {}, url);
+    client.setSecurity(new soap.WSSecurity('ficus-gw', 'cli s3cret', { passwordType: 'PasswordDigest' }));
+    const [found] = (await client['GetCustomerDetailsAsync']({ CustNo: '00000001' })) as [{ Customer: { CustNo: string } }];
+    expect(found.Customer.CustNo).toBe('00000001');
+
+    client.setSecurity(new soap.WSSecurity('ficus-gw', 'wrong', { passwordType: 'PasswordDigest' }));
+    const refused = (await client['GetCustomerDetailsAsync']({ CustNo: '00000001' }).catch((error: unknown) => error)) as {
+      root?: { Envelope?: { Body?: { Fault?: { faultcode?: string } } } };
+    };
+    expect(refused.root?.Envelope?.Body?.Fault?.faultcode).toMatch(/:FailedAuthentication$/);
+
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  it('`ficus stubs --secure-crm-port` without SECURE_CRM_PASSWORD says what to set', () => {
+    const result = ficus(['stubs', '--secure-crm-port', '0'], { SECURE_CRM_PASSWORD: '' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/needs a password for the stub to check: set SECURE_CRM_PASSWORD/);
   });
 
   it('`ficus serve --with-stubs` answers the demo and stops the whole tree on Ctrl-C', async () => {
