@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
 import { byShape, legacyCode } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
-import { codeKey } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { codeKey, passingNull } from './values.js';
 
 /**
  * `boolean`: legacy flag codes <-> JSON true/false.
@@ -90,20 +90,17 @@ function compileBoolean(option: BooleanOption): CompiledTransform {
   // The schema requires at least one code per side.
   const trueCode = option.trueCodes[0] ?? '';
   const falseCode = option.falseCodes[0] ?? '';
-  return {
-    name: 'boolean',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('boolean', {
+    toDomain(value: PresentScalar): Scalar {
       const flag = meaning.get(fold(codeKey(value)));
       if (flag === undefined) throw new TransformError('boolean', value, 'not a known true or false code');
       return flag;
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null) return null;
+    toLegacy(value: PresentScalar): Scalar {
       if (typeof value !== 'boolean') throw new TransformError('boolean', value, 'expected true or false');
       return value ? trueCode : falseCode;
     },
-  };
+  });
 }
 
 export const boolean: TransformDefinition<BooleanOption> = {

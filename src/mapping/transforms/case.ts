@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { byShape } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
-import { requireText } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { passingNull, requireText } from './values.js';
 
 /**
  * `case`: the letter case a value gets on each side.
@@ -43,14 +43,14 @@ function caseFunction(letterCase: LetterCase): ((text: string) => string) | unde
   return undefined;
 }
 
-function direction(letterCase: LetterCase): (value: Scalar) => Scalar {
+function direction(letterCase: LetterCase): (value: PresentScalar) => Scalar {
   const change = caseFunction(letterCase);
   if (change === undefined) return (value) => value;
-  return (value) => (value === null ? null : change(requireText('case', value)));
+  return (value) => change(requireText('case', value));
 }
 
 function compileCase(option: CaseOption): CompiledTransform {
-  return { name: 'case', toDomain: direction(option.domain), toLegacy: direction(option.legacy) };
+  return passingNull('case', { toDomain: direction(option.domain), toLegacy: direction(option.legacy) });
 }
 
 export const letterCaseTransform: TransformDefinition<CaseOption> = {

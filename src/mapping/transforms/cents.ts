@@ -9,7 +9,8 @@ import {
 } from './decimal-text.js';
 import { TransformError } from './errors.js';
 import { byShape } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { passingNull } from './values.js';
 
 /**
  * `cents`: the legacy value is an integer count of minor units; the domain value a decimal string.
@@ -44,18 +45,15 @@ export const centsOption = byShape<CentsOption>('true or a number of minor-unit 
 
 function compileCents(option: CentsOption): CompiledTransform {
   const { digits } = option;
-  return {
-    name: 'cents',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('cents', {
+    toDomain(value: PresentScalar): Scalar {
       const minor = parseDecimalText(numericText('cents', value));
       if (minor === undefined || minor.fraction !== '') {
         throw new TransformError('cents', value, 'not an integer amount of minor units');
       }
       return formatDecimalText(shiftPointLeft(minor, digits));
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null) return null;
+    toLegacy(value: PresentScalar): Scalar {
       const major = parseDecimalText(numericText('cents', value));
       if (major === undefined) throw new TransformError('cents', value, 'not a decimal amount');
       const scaled = fitScale(major, digits);
@@ -64,7 +62,7 @@ function compileCents(option: CentsOption): CompiledTransform {
       }
       return formatDecimalText(joinDigits(scaled));
     },
-  };
+  });
 }
 
 export const cents: TransformDefinition<CentsOption> = { name: 'cents', option: centsOption, compile: compileCents };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { type TransformConfigIssue, TransformConfigError, TransformError } from './errors.js';
 import { byShape, domainCode, legacyCode } from './options.js';
-import type { CompiledTransform, Scalar, TransformContext, TransformDefinition } from './types.js';
-import { codeKey } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformContext, TransformDefinition } from './types.js';
+import { codeKey, passingNull } from './values.js';
 
 /**
  * `codes`: a code table, legacy code -> domain value, used backwards for requests.
@@ -165,21 +165,18 @@ function compileCodes(option: CodesOption, context: TransformContext): CompiledT
   const reverse = issues.length === 0 ? reverseTable(option, table, issues) : new Map<string, string>();
   if (issues.length > 0) throw new TransformConfigError('codes', issues);
   const { otherwise } = option;
-  return {
-    name: 'codes',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('codes', {
+    toDomain(value: PresentScalar): Scalar {
       const domainValue = table.get(codeKey(value)) ?? otherwise;
       if (domainValue === undefined) throw new TransformError('codes', value, 'not a known code');
       return domainValue;
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null) return null;
+    toLegacy(value: PresentScalar): Scalar {
       const code = reverse.get(codeKey(value));
       if (code === undefined) throw new TransformError('codes', value, 'no legacy code for this value');
       return code;
     },
-  };
+  });
 }
 
 export const codes: TransformDefinition<CodesOption> = { name: 'codes', option: codesOption, compile: compileCodes };

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isTransformConfigError, isTransformError, TransformConfigError, TransformError } from './errors.js';
-import type { CompiledTransform, Scalar, TransformContext, TransformDefinition } from './types.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformContext, TransformDefinition } from './types.js';
+import { passingNull } from './values.js';
 
 /**
  * Custom transforms: the rare field no built-in transform covers gets a named transform in a small
@@ -28,7 +29,7 @@ const moduleSchema = z.object({ compile: functionSchema }, 'the default export m
 const compiledSchema = z.object({ toDomain: functionSchema, toLegacy: functionSchema });
 
 type CustomModule = { compile(option: unknown, context: TransformContext): unknown };
-type Direction = (value: Scalar) => unknown;
+type Direction = (value: PresentScalar) => unknown;
 
 /**
  * Imports the module at `file` (an absolute path to an ES module) as the transform `name`. The
@@ -63,13 +64,12 @@ function compileCustom(name: string, module: CustomModule, option: unknown, cont
     throw new TransformConfigError(name, [{ path: [], message: 'compile() must return { toDomain(value), toLegacy(value) }' }]);
   }
   const { toDomain, toLegacy } = checked.data as { toDomain: Direction; toLegacy: Direction };
-  return { name, toDomain: guarded(name, toDomain), toLegacy: guarded(name, toLegacy) };
+  return passingNull(name, { toDomain: guarded(name, toDomain), toLegacy: guarded(name, toLegacy) });
 }
 
-/** Null passes through; a result that is not a JSON scalar, or anything thrown, is a TransformError. */
-function guarded(name: string, direction: Direction): (value: Scalar) => Scalar {
+/** A result that is not a JSON scalar, or anything thrown, is a TransformError. */
+function guarded(name: string, direction: Direction): (value: PresentScalar) => Scalar {
   return (value) => {
-    if (value === null) return null;
     let result: unknown;
     try {
       result = direction(value);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { type DecimalText, fitScale, formatDecimalText, numericText, parseDecimalText } from './decimal-text.js';
 import { TransformError } from './errors.js';
 import { byShape } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
+import type { CompiledTransform, TransformDefinition } from './types.js';
+import { passingNull } from './values.js';
 
 /**
  * `decimal`: an exact decimal number, kept as a decimal string on the domain side.
@@ -45,8 +46,7 @@ function decimalNormalizer(scale: number | undefined): (value: string | number |
 
 function compileDecimal(option: DecimalOption): CompiledTransform {
   const normalize = decimalNormalizer(option.scale);
-  const convert = (value: Scalar): Scalar => (value === null ? null : normalize(value));
-  return { name: 'decimal', toDomain: convert, toLegacy: convert };
+  return passingNull('decimal', { toDomain: normalize, toLegacy: normalize });
 }
 
 export const decimal: TransformDefinition<DecimalOption> = {

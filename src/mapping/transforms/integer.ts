@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { numericText, parseDecimalText } from './decimal-text.js';
 import { TransformError } from './errors.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { passingNull } from './values.js';
 
 /**
  * `integer: true`: the legacy text is an integer and the domain value a JSON number.
@@ -27,15 +28,14 @@ function readInteger(value: string | number | boolean): number {
 }
 
 function compileInteger(): CompiledTransform {
-  return {
-    name: 'integer',
-    toDomain(value: Scalar): Scalar {
-      return value === null ? null : readInteger(value);
+  return passingNull('integer', {
+    toDomain(value: PresentScalar): Scalar {
+      return readInteger(value);
     },
-    toLegacy(value: Scalar): Scalar {
-      return value === null ? null : String(readInteger(value));
+    toLegacy(value: PresentScalar): Scalar {
+      return String(readInteger(value));
     },
-  };
+  });
 }
 
 export const integer: TransformDefinition<IntegerOption> = {

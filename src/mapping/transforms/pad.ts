@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
 import { byShape } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
-import { codePointLength, padText, requireText } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { codePointLength, padText, passingNull, requireText } from './values.js';
 
 /**
  * `pad`: the legacy value is padded to a fixed length, e.g. customer numbers `00000042`.
@@ -64,19 +64,16 @@ function stripEnd(text: string, fill: string): string {
 function compilePad(option: PadOption): CompiledTransform {
   const strip = stripper(option.fill, option.side);
   const { length: width, fill, side } = option;
-  return {
-    name: 'pad',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('pad', {
+    toDomain(value: PresentScalar): Scalar {
       return strip(requireText('pad', value));
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null) return null;
+    toLegacy(value: PresentScalar): Scalar {
       const text = requireText('pad', value);
       if (codePointLength(text) > width) throw new TransformError('pad', value, `longer than ${width} characters`);
       return padText(text, width, fill, side);
     },
-  };
+  });
 }
 
 export const pad: TransformDefinition<PadOption> = { name: 'pad', option: padOption, compile: compilePad };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
-import { requireText } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { passingNull, requireText } from './values.js';
 
 /**
  * `prefix: 'P-'`: the legacy value carries a fixed prefix the domain does not, e.g. policy
@@ -15,19 +15,16 @@ export const prefixOption = z
   .min(1, 'the prefix is empty');
 
 function compilePrefix(prefix: PrefixOption): CompiledTransform {
-  return {
-    name: 'prefix',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('prefix', {
+    toDomain(value: PresentScalar): Scalar {
       const text = requireText('prefix', value);
       if (!text.startsWith(prefix)) throw new TransformError('prefix', value, `does not start with '${prefix}'`);
       return text.slice(prefix.length);
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null) return null;
+    toLegacy(value: PresentScalar): Scalar {
       return prefix + requireText('prefix', value);
     },
-  };
+  });
 }
 
 export const prefix: TransformDefinition<PrefixOption> = {

@@ -10,8 +10,8 @@ import {
 import { TransformError } from './errors.js';
 import { formatIsoDateTime, formatOffset, parseIsoDateTime, parseOffset } from './iso-8601.js';
 import { byShape } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
-import { requireText } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { passingNull, requireText } from './values.js';
 
 /**
  * `timestamp`: a legacy date-time without offset <-> an ISO 8601 date-time with offset.
@@ -73,16 +73,13 @@ function compileTimestamp(option: TimestampOption): CompiledTransform {
   const { pattern: legacyPattern, offsetMinutes } = option;
   const offset = formatOffset(offsetMinutes);
   const withMilliseconds = legacyPattern.tokens.has('SSS');
-  return {
-    name: 'timestamp',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('timestamp', {
+    toDomain(value: PresentScalar): Scalar {
       const at = readLegacyDate(legacyPattern, requireText('timestamp', value));
       if (typeof at === 'string') throw new TransformError('timestamp', value, at);
       return formatIsoDateTime(at, offset, withMilliseconds);
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null) return null;
+    toLegacy(value: PresentScalar): Scalar {
       const instant = parseIsoDateTime(requireText('timestamp', value));
       if (typeof instant === 'string') throw new TransformError('timestamp', value, instant);
       const legacyClock = shiftMinutes(instant.at, offsetMinutes - instant.offsetMinutes);
@@ -92,7 +89,7 @@ function compileTimestamp(option: TimestampOption): CompiledTransform {
       if (typeof text !== 'string') throw new TransformError('timestamp', value, text.problem);
       return text;
     },
-  };
+  });
 }
 
 export const timestamp: TransformDefinition<TimestampOption> = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { TransformError } from './errors.js';
 import { byShape } from './options.js';
-import type { CompiledTransform, Scalar, TransformDefinition } from './types.js';
-import { codePointLength, padText, requireText } from './values.js';
+import type { CompiledTransform, PresentScalar, Scalar, TransformDefinition } from './types.js';
+import { codePointLength, padText, passingNull, requireText } from './values.js';
 
 /**
  * `trim`: the legacy value is a fixed-width field padded with blanks.
@@ -64,19 +64,17 @@ function compileTrim(option: TrimOption): CompiledTransform {
   const trimSide = TRIMMERS[option.side];
   const { width } = option;
   const padSide = option.side === 'start' ? 'start' : 'end';
-  return {
-    name: 'trim',
-    toDomain(value: Scalar): Scalar {
-      if (value === null) return null;
+  return passingNull('trim', {
+    toDomain(value: PresentScalar): Scalar {
       return trimSide(requireText('trim', value));
     },
-    toLegacy(value: Scalar): Scalar {
-      if (value === null || width === undefined) return value;
+    toLegacy(value: PresentScalar): Scalar {
+      if (width === undefined) return value;
       const text = requireText('trim', value);
       if (codePointLength(text) > width) throw new TransformError('trim', value, `longer than ${width} characters`);
       return padText(text, width, ' ', padSide);
     },
-  };
+  });
 }
 
 export const trim: TransformDefinition<TrimOption> = { name: 'trim', option: trimOption, compile: compileTrim };

@@ -3,13 +3,23 @@ import type { z } from 'zod';
 /** A value as transforms see it: XML text on the legacy side, a JSON scalar on the domain side. */
 export type Scalar = string | number | boolean | null;
 
+/** A value that is there: all a transform that passes null through is ever given. */
+export type PresentScalar = Exclude<Scalar, null>;
+
+/** The two directions of a transform for which null means "no value", written for present values. */
+export interface PresentValueDirections {
+  toDomain(value: PresentScalar): Scalar;
+  toLegacy(value: PresentScalar): Scalar;
+}
+
 /**
  * One transform of one field, compiled once when a mapping loads.
  *
  * Every option of a transform describes the legacy representation. The mapping compiler chains
  * the transforms of a field in the order they are written: a reply runs `toDomain` of each in
  * order, a request runs `toLegacy` of each in reverse order. `null` (xsi:nil or absent) passes
- * through unchanged in both directions, except for `nullIf`, whose whole point is null.
+ * through unchanged in both directions (`passingNull` in values.ts), except for `nullIf`, whose
+ * whole point is null.
  */
 export interface CompiledTransform {
   readonly name: string;

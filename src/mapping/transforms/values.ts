@@ -1,11 +1,25 @@
 import { TransformError } from './errors.js';
+import type { CompiledTransform, PresentScalar, PresentValueDirections, Scalar } from './types.js';
+
+/**
+ * A transform for which null (xsi:nil, or absent) passes through unchanged in both directions, as
+ * it does for every transform but nullIf: its directions are only ever given a value.
+ */
+export function passingNull(name: string, directions: PresentValueDirections): CompiledTransform {
+  const { toDomain, toLegacy } = directions;
+  return {
+    name,
+    toDomain: (value: Scalar): Scalar => (value === null ? null : toDomain(value)),
+    toLegacy: (value: Scalar): Scalar => (value === null ? null : toLegacy(value)),
+  };
+}
 
 /**
  * The text of a non-null value for transforms that work on text. A safe integer is accepted as
  * its decimal digits, because identifiers often arrive as JSON numbers; a boolean or a
  * fractional number is refused rather than stringified into something nobody meant.
  */
-export function requireText(transform: string, value: string | number | boolean): string {
+export function requireText(transform: string, value: PresentScalar): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new TransformError(transform, value, 'expected text');
@@ -15,7 +29,7 @@ export function requireText(transform: string, value: string | number | boolean)
  * The key a scalar is compared by in code lookups. YAML turns `1:` and `true` into numbers and
  * booleans, legacy XML always sends text, so codes compare as strings.
  */
-export function codeKey(value: string | number | boolean): string {
+export function codeKey(value: PresentScalar): string {
   return typeof value === 'string' ? value : String(value);
 }
 
