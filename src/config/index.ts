@@ -6,7 +6,7 @@ export { defaultAdminPublicPaths, isLoopbackHost, type AdminConfig, type Upstrea
 export { Secret } from './secret.js';
 export { IssueCollector, joinPath } from './diagnostics.js';
 export {
-  fieldKeywords,
+  isFieldKeyword,
   mappingFileSchema,
   type ExampleSpec,
   type FaultRule,

@@ -50,7 +50,12 @@ export type TypeDeclaration = z.output<typeof typeDeclarationSchema>;
 
 // ---------------------------------------------------------------- field mappings
 /** Keys that steer a field; every other key of a field object names a transform. */
-export const fieldKeywords = ['from', 'each', 'use', 'fields', 'default', 'const', 'concat', 'separator', 'nil'] as const;
+const fieldKeywords: ReadonlySet<string> = new Set(['from', 'each', 'use', 'fields', 'default', 'const', 'concat', 'separator', 'nil']);
+
+/** True if `key` of a field object steers the field rather than naming a transform. */
+export function isFieldKeyword(key: string): boolean {
+  return fieldKeywords.has(key);
+}
 
 export interface FieldSpecObject {
   from?: string;

@@ -1,5 +1,5 @@
 import type { IssueCollector } from '../config/index.js';
-import { fieldKeywords, type FieldSpec, type FieldSpecObject } from '../config/index.js';
+import { isFieldKeyword, type FieldSpec, type FieldSpecObject } from '../config/index.js';
 import {
   compileTransform, isTransformConfigError, type CompiledTransform, type Scalar, type TransformContext, type TransformDefinition,
 } from './transforms/index.js';
@@ -15,7 +15,6 @@ export interface CompileContext {
   readonly registry: ReadonlyMap<string, TransformDefinition<unknown>>;
 }
 
-const keywords = new Set<string>(fieldKeywords);
 const reservedNames = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function isReservedName(name: string): boolean {
@@ -26,7 +25,7 @@ export function isReservedName(name: string): boolean {
 export function compileTransformChain(spec: FieldSpecObject, where: string, context: CompileContext): CompiledTransform[] {
   const chain: CompiledTransform[] = [];
   for (const [key, option] of Object.entries(spec)) {
-    if (keywords.has(key)) continue;
+    if (isFieldKeyword(key)) continue;
     try {
       chain.push(compileTransform(key, option, context.transforms, context.registry));
     } catch (error) {

@@ -7,7 +7,7 @@
  * status.toDomain('A');       // 'active'
  * status.toLegacy('inactive'); // 'I'
  */
-import { fieldKeywords } from '../../config/index.js';
+import { isFieldKeyword } from '../../config/index.js';
 import { boolean } from './boolean.js';
 import { letterCaseTransform } from './case.js';
 import { cents } from './cents.js';
@@ -55,8 +55,6 @@ export const builtInTransforms: ReadonlyMap<string, TransformDefinition<unknown>
   definitions.map((definition) => [definition.name, definition]),
 );
 
-const fieldKeywordNames = new Set<string>(fieldKeywords);
-
 /**
  * The built-ins plus the custom transforms of gateway.yaml (name -> absolute module path). A name
  * that is already a built-in or a field keyword, or a module that cannot be loaded, is reported to
@@ -68,7 +66,7 @@ export async function transformRegistry(
 ): Promise<ReadonlyMap<string, TransformDefinition<unknown>>> {
   const registry = new Map(builtInTransforms);
   for (const [name, file] of Object.entries(modules)) {
-    if (builtInTransforms.has(name) || fieldKeywordNames.has(name)) {
+    if (builtInTransforms.has(name) || isFieldKeyword(name)) {
       refuse(name, `${name} is ${builtInTransforms.has(name) ? 'a built-in transform' : 'a field keyword'}; give the custom transform another name`);
       continue;
     }
